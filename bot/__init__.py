@@ -1,0 +1,1 @@
+"""Rasa project of the rights-information bot: channels, NLU components and stores."""

@@ -1,0 +1,1 @@
+"""Input channels that hash the sender before Rasa sees it."""

@@ -1,0 +1,1 @@
+"""Custom NLU components: text normalisation and language detection."""

@@ -1,0 +1,1 @@
+"""Content pipeline: load and validate content, translate it, render the site, feed the bot."""
