@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import PoFileError, read_po, write_po
+from translate.storage import pypo
+from translate.storage.poparser import PoParseError
 
 from rightsinfo import checks, mdunits
 from rightsinfo.content import Page
@@ -68,10 +72,8 @@ def ui_template() -> Catalog:
 
 def write(catalog: Catalog, path: Path) -> bool:
     """Write a catalog wrapped at 79 columns; return True when the file changed."""
-    from io import BytesIO
-
     buffer = BytesIO()
-    write_po(buffer, catalog, width=WIDTH, include_previous=True, ignore_obsolete=False)
+    write_po(buffer, catalog, width=WIDTH, include_previous=False, ignore_obsolete=False)
     data = buffer.getvalue()
     if path.exists() and path.read_bytes() == data:
         return False
@@ -88,8 +90,7 @@ def merge(template_catalog: Catalog, path: Path, lang: str) -> tuple[bool, list[
     """Merge a template into a language's catalog: changed strings become fuzzy, removed ones obsolete."""
     if path.exists():
         try:
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=lang, abort_invalid=True)
+            catalog = read(path, lang)
         except (PoFileError, ValueError) as error:
             return False, [Problem(rel(path), _line_of(error), "PO syntax", str(error),
                                    "fix the file by hand (the line is given), then run make translations")]
@@ -100,7 +101,22 @@ def merge(template_catalog: Catalog, path: Path, lang: str) -> tuple[bool, list[
 
 
 def _line_of(error: Exception) -> int:
-    return getattr(error, "lineno", 0) or 0
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else getattr(error, "lineno", 0) or 0
+
+
+def read(path: Path, lang: str) -> Catalog:
+    """Read a PO file strictly: translate-toolkit's parser rejects what Babel's lenient one accepts.
+
+    Raises:
+        PoFileError: with the line of the first syntax error.
+    """
+    data = path.read_bytes()
+    try:
+        pypo.pofile(BytesIO(data))
+    except PoParseError as error:
+        raise PoFileError(str(error), None, "", _line_of(error)) from error
+    return read_po(BytesIO(data), locale=lang, abort_invalid=True)
 
 
 @dataclass
@@ -147,8 +163,7 @@ def load(lang: str, domain: str, locales: Path = LOCALES) -> tuple[Translations,
     if not path.exists():
         return result, counts
     try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang, abort_invalid=True)
+        catalog = read(path, lang)
     except (PoFileError, ValueError) as error:
         result.problems.append(Problem(rel(path), _line_of(error), "PO syntax", f"{error}",
                                        "fix the line in Poedit or a text editor; until then this "

@@ -42,7 +42,8 @@ def problems(source: str, translation: str, *, markdown: bool = True) -> list[st
                      f"{', '.join(sorted(want)) or 'no placeholders'}")
     if not markdown:
         return found
-    want_n, got_n = numbers(source), numbers(translation)
+    want_n = numbers(PLACEHOLDER.sub(" ", source))
+    got_n = numbers(PLACEHOLDER.sub(" ", translation))
     for number in sorted(want_n - got_n):
         found.append(f"number {number} is missing or changed: keep every number and phone number exactly")
     for number in sorted(got_n - want_n):

@@ -46,11 +46,18 @@ def _units_of(body: str) -> list:
     return [u for u in store.units if not u.isheader()]
 
 
+def translatable(text: str) -> bool:
+    """Text without letters (a number, a phone number) is the same in every language."""
+    return any(c.isalpha() for c in text)
+
+
 def extract(body: str) -> list[Unit]:
     """Translation units of a Markdown body: paragraphs, list items, headings, table cells."""
     units = []
     for unit in _units_of(body):
         text, heading_id = split_heading_id(unit.source)
+        if not translatable(text):
+            continue
         line = int(unit.getlocations()[0].rsplit(":", 1)[1]) if unit.getlocations() else 0
         units.append(Unit(text, line, heading_id))
     return units
@@ -66,7 +73,7 @@ def translate(body: str, lookup: Callable[[str], str]) -> str:
         if not source:
             return source
         text, heading_id = split_heading_id(source)
-        result = lookup(text)
+        result = lookup(text) if translatable(text) else text
         return f"{result} {{#{heading_id}}}" if heading_id is not None else result
 
     store = MarkdownFile(inputfile=io.BytesIO(body.encode("utf-8")), callback=callback)

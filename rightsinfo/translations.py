@@ -49,7 +49,7 @@ def drift(pages: dict[str, Page], locales: Path = LOCALES) -> list[Problem]:
     for domain, template in templates(pages).items():
         path = pot_path(domain, locales)
         buffer = BytesIO()
-        write_po(buffer, template, width=catalogs.WIDTH, include_previous=True, ignore_obsolete=False)
+        write_po(buffer, template, width=catalogs.WIDTH, include_previous=False, ignore_obsolete=False)
         if not path.exists() or path.read_bytes() != buffer.getvalue():
             problems.append(Problem(rel(path), 0, "template", "is out of date with content/",
                                     "run: make translations (then commit locales/)"))
