@@ -25,7 +25,7 @@ def cmd_check(_args) -> int:
     for lang in translation_codes():
         states, found = review.load(lang)
         problems += found
-        for domain in [*pages, catalogs.UI_DOMAIN]:
+        for domain in [*pages, *catalogs.CODE_DOMAINS]:
             tr, counts = catalogs.load(lang, domain)
             problems += tr.problems
             if states.get(domain) == "reviewed" and (counts.fuzzy or counts.untranslated):

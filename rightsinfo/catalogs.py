@@ -21,7 +21,9 @@ from rightsinfo.problems import ROOT, Problem, rel
 
 PROJECT = "rights-info"
 UI_DOMAIN = "ui"
-UI_SOURCE = ROOT / "rightsinfo" / "ui.py"
+BOT_DOMAIN = "bot"
+# Catalogs of texts written in code rather than content: domain -> Python file with _() calls.
+CODE_DOMAINS = {UI_DOMAIN: ROOT / "rightsinfo" / "ui.py", BOT_DOMAIN: ROOT / "bot" / "texts.py"}
 # A fixed creation date: re-extraction must not change files whose strings did not change.
 CREATED = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 WIDTH = 79
@@ -60,12 +62,13 @@ def template(page: Page) -> Catalog:
     return catalog
 
 
-def ui_template() -> Catalog:
-    """The template of the site's own texts, extracted from rightsinfo/ui.py by Babel."""
+def code_template(domain: str) -> Catalog:
+    """The template of texts written in code (site texts, bot replies), extracted by Babel."""
+    source = CODE_DOMAINS[domain]
     catalog = Catalog(project=PROJECT, creation_date=CREATED, fuzzy=False)
     for lineno, message, comments, context in extract_from_file(
-            "python", str(UI_SOURCE), keywords={"_": None}, comment_tags=("Translators:",)):
-        catalog.add(message, locations=[(rel(UI_SOURCE), lineno)], auto_comments=comments,
+            "python", str(source), keywords={"_": None}, comment_tags=("Translators:",)):
+        catalog.add(message, locations=[(rel(source), lineno)], auto_comments=comments,
                     context=context)
     return catalog
 

@@ -16,7 +16,8 @@ from rightsinfo.problems import Problem, rel
 def templates(pages: dict[str, Page]) -> dict[str, object]:
     """Every translation template by domain: one per content page, plus the site's texts."""
     found = {slug: catalogs.template(page) for slug, page in pages.items()}
-    found[catalogs.UI_DOMAIN] = catalogs.ui_template()
+    for domain in catalogs.CODE_DOMAINS:
+        found[domain] = catalogs.code_template(domain)
     return found
 
 

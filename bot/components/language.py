@@ -1,0 +1,138 @@
+"""Rasa NLU component: the language of a message, as a `language` entity when it is clear enough."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import joblib
+from babel import Locale
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.naive_bayes import MultinomialNB
+
+from bot.normalize import normalize
+
+EXPLICIT = "language_explicit"
+WORD = re.compile(r"\w+")
+
+
+def language_names(codes: list[str]) -> dict[str, str]:
+    """Normalised name -> code, for every language named in every language (from Babel)."""
+    names: dict[str, str] = {}
+    for code in codes:
+        for other in codes:
+            name = Locale.parse(other).languages.get(code)
+            if name:
+                names[normalize(name)] = code
+    return names
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
+class LanguageDetector(GraphComponent, EntityExtractorMixin):
+    """Detect the message language among the bot's languages.
+
+    In order: a message that names a language ("English", "عربی", "فارسی") is an explicit
+    choice; else lingua plus a character n-gram model trained on the bot's own examples
+    (whose `metadata.lang` says their language) decide when the message is long enough and
+    the result clear; else the page language the web chat sends in metadata. When none
+    applies no entity is set and the conversation keeps its language.
+    """
+
+    MODEL_FILE = "language_model.joblib"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"languages": ["en", "nl", "ar", "fa", "fr", "es", "pt", "tr"],
+                "min_letters": 12, "min_words": 2, "min_confidence": 0.55}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 model: tuple | None = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage, self._resource = model_storage, resource
+        self.languages: list[str] = list(self._config["languages"])
+        self.names = language_names(self.languages)
+        self.model = model
+        lingua_langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper()))
+                        for c in self.languages]
+        self.detector = LanguageDetectorBuilder.from_languages(*lingua_langs).build()
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs):
+        try:
+            with model_storage.read_from(resource) as path:
+                model = joblib.load(path / cls.MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts, labels = [], []
+        for example in training_data.training_examples:
+            lang = ((example.get("metadata") or {}).get("example") or {}).get("lang")
+            if lang in self.languages and example.get(TEXT):
+                texts.append(normalize(example.get(TEXT)))
+                labels.append(lang)
+        if len(set(labels)) >= 2:
+            vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2)
+            classifier = MultinomialNB(alpha=0.1).fit(vectorizer.fit_transform(texts), labels)
+            self.model = (vectorizer, classifier)
+            with self._storage.write_to(self._resource) as path:
+                joblib.dump(self.model, path / self.MODEL_FILE)
+        return self._resource
+
+    def detect(self, text: str) -> tuple[str | None, bool]:
+        """(language, explicit) of a text; language None when it is not clear."""
+        folded = normalize(text)
+        words = WORD.findall(folded)
+        stripped = re.sub(r"\b(in|en|em|to|please|plz|svp|por favor|lutfen|alsjeblieft)\b", " ", folded)
+        stripped = " ".join(WORD.findall(stripped))
+        if stripped in self.names:
+            return self.names[stripped], True
+        letters = sum(c.isalpha() for c in folded)
+        if letters < self._config["min_letters"] or len(words) < self._config["min_words"]:
+            return None, False
+        scores = {c: 0.0 for c in self.languages}
+        for result in self.detector.compute_language_confidence_values(text):
+            code = result.language.iso_code_639_1.name.lower()
+            if code in scores:
+                scores[code] += result.value
+        if self.model is not None:
+            vectorizer, classifier = self.model
+            for code, p in zip(classifier.classes_, classifier.predict_proba(vectorizer.transform([folded]))[0]):
+                scores[code] += p
+        best = max(scores, key=scores.get)
+        return (best if scores[best] / 2 >= self._config["min_confidence"] else None), False
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue
+            lang, explicit = self.detect(text)
+            page_lang = (message.get("metadata") or {}).get("lang")
+            if lang is None and page_lang in self.languages:
+                lang = page_lang
+            if lang is None:
+                continue
+            message.set(EXPLICIT, explicit)
+            entity = {"entity": "language", "value": lang, "start": 0, "end": len(text),
+                      "confidence_entity": 1.0}
+            message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name([entity]),
+                        add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

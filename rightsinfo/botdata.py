@@ -1,0 +1,181 @@
+"""Generate the Rasa project (domain, NLU data, rules, config) from content/ and locales/."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from rightsinfo import catalogs, mdunits
+from rightsinfo.content import CONTENT, TOPICS, Page, load_all
+from rightsinfo.languages import LOCALES, SOURCE, Language, all_languages
+from rightsinfo.localize import LocalPage, localize
+from rightsinfo.problems import ROOT
+
+BOT = ROOT / "bot"
+OUT = ROOT / "build" / "bot"
+OWN_INTENTS = ("greet", "goodbye", "thanks", "human", "privacy", "out_of_scope", "emergency",
+               "emergency_domestic", "choose_language")
+PAYLOAD_INTENTS = ("choose_topic", "language_menu", "non_text_message")
+
+
+def site_url() -> str:
+    return os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+
+
+def intent_of(topic: str, question_id: str) -> str:
+    """Rasa intent of a question: faq__<topic>__<id>, with underscores for hyphens."""
+    return f"faq__{topic}__{question_id}".replace("-", "_")
+
+
+@dataclass
+class BotTexts:
+    """The bot's own replies in one language, English where a translation is missing."""
+
+    translations: catalogs.Translations | None
+
+    def __call__(self, key: str, **values: str) -> str:
+        from bot.texts import TEXTS
+
+        english = TEXTS[key]
+        found = self.translations.get(english) if self.translations else None
+        return (found or english).format(**values)
+
+
+def _variation(text: str, lang: str, buttons: list | None = None, **conditions: str) -> dict:
+    entry: dict = {"text": text}
+    if buttons:
+        entry["buttons"] = buttons
+    if lang != SOURCE or conditions:
+        entry["condition"] = [{"type": "slot", "name": "language", "value": lang}] + [
+            {"type": "slot", "name": k, "value": v} for k, v in conditions.items()]
+    return entry
+
+
+def _answer(local_opening: str, url: str, texts: BotTexts) -> str:
+    return f"{mdunits.plain(local_opening)}\n\n{texts('read_more')} {url}"
+
+
+def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) -> dict:
+    """Write domain.yml, data/nlu.yml, data/rules.yml and config.yml; return a summary."""
+    pages, _ = load_all(content)
+    languages = all_languages(locales)
+    codes = [lang.code for lang in languages]
+    base = site_url()
+    own = yaml.safe_load((BOT / "data" / "intents.yml").read_text(encoding="utf-8"))
+    terms = yaml.safe_load((BOT / "data" / "emergency_terms.yml").read_text(encoding="utf-8"))
+    responses: dict[str, list] = {}
+    examples: dict[str, list[dict]] = {}
+    answers: dict[str, dict] = {}
+
+    def add_examples(intent: str, lang: str, texts: list[str]) -> None:
+        bucket = examples.setdefault(intent, [])
+        seen = {e["text"] for e in bucket}
+        for text in texts:
+            text = " ".join(text.split())
+            if text and text not in seen and not text.startswith("/"):
+                seen.add(text)
+                bucket.append({"text": text, "metadata": {"lang": lang}})
+
+    for lang in languages:
+        code = lang.code
+        texts = BotTexts(catalogs.load(code, catalogs.BOT_DOMAIN, locales)[0] if code != SOURCE else None)
+        locals_: dict[str, LocalPage] = {}
+        for slug, page in pages.items():
+            tr = catalogs.load(code, slug, locales)[0] if code != SOURCE else None
+            locals_[slug] = localize(page, code, tr)
+        topic_buttons = [{"title": mdunits.plain(locals_[t].title),
+                          "payload": f'/choose_topic{{"topic":"{t}"}}'} for t in TOPICS if t in locals_]
+        menu = topic_buttons + [{"title": texts("language_button"), "payload": "/language_menu"}]
+        for slug in TOPICS:
+            if slug not in locals_:
+                continue
+            local = locals_[slug]
+            buttons = []
+            for question in local.questions:
+                intent = intent_of(slug, question.id)
+                url = f"{base}/{code}/{slug}/#{question.id}"
+                responses.setdefault(f"utter_{intent}", []).append(
+                    _variation(_answer(question.opening, url, texts), code))
+                add_examples(intent, code, [mdunits.plain(question.heading), *question.asked])
+                answers.setdefault(intent, {"topic": slug, "id": question.id})
+                buttons.append({"title": mdunits.plain(question.heading), "payload": f"/{intent}"})
+            responses.setdefault("utter_topic_menu", []).append(
+                _variation(texts("choose_question", topic=mdunits.plain(local.title)), code, buttons,
+                           topic=slug))
+        def page_url(page: str) -> str:
+            return f"{base}/{code}/{page}/"
+
+        summary = {p: mdunits.plain(locals_[p].summary) for p in ("privacy", "organisations") if p in locals_}
+        replies = {
+            "utter_greet": (f"{texts('welcome')}\n\n{texts('privacy_line')}", menu),
+            "utter_not_sure": (texts("not_sure", url=page_url("organisations")), menu),
+            "utter_text_only": (texts("text_only"), menu),
+            "utter_emergency": (f"{texts('emergency')}\n\n{texts('emergency_more', url=page_url('emergency'))}", None),
+            "utter_emergency_domestic": (f"{texts('emergency')}\n{texts('emergency_domestic')}\n\n"
+                                         f"{texts('emergency_more', url=page_url('emergency'))}", None),
+            "utter_human": (f"{texts('human', url=page_url('organisations'))}\n\n{summary.get('organisations', '')}".strip(), None),
+            "utter_privacy": (f"{summary.get('privacy', '')}\n\n{texts('privacy', url=page_url('privacy'))}".strip(), None),
+            "utter_goodbye": (texts("goodbye"), None),
+            "utter_thanks": (texts("thanks"), None),
+            "utter_language_menu": (texts("choose_language"),
+                                    [{"title": other.native_name,
+                                      "payload": f'/choose_language{{"language":"{other.code}"}}'}
+                                     for other in languages]),
+            "utter_language_set": (texts("language_set"), menu),
+        }
+        for name, (text, buttons) in replies.items():
+            responses.setdefault(name, []).append(_variation(text, code, buttons))
+        for intent in OWN_INTENTS:
+            add_examples(intent, code, (own.get(intent) or {}).get(code, []))
+    # English variations carry no condition: they are the default for every language.
+    domain = {
+        "version": "3.1",
+        "intents": sorted(examples) + list(PAYLOAD_INTENTS),
+        "entities": ["language", "topic"],
+        "slots": {
+            "language": {"type": "categorical", "values": codes, "influence_conversation": False,
+                         "initial_value": SOURCE,
+                         "mappings": [{"type": "from_entity", "entity": "language"}]},
+            "topic": {"type": "text", "influence_conversation": False,
+                      "mappings": [{"type": "from_entity", "entity": "topic"}]},
+        },
+        "responses": responses,
+        "session_config": {"session_expiration_time": 30, "carry_over_slots_to_new_session": True},
+    }
+    rules = [{"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]}
+             for intent in answers]
+    direct = {"greet": ["utter_greet"], "goodbye": ["utter_goodbye"], "thanks": ["utter_thanks"],
+              "human": ["utter_human"], "privacy": ["utter_privacy"], "out_of_scope": ["utter_not_sure"],
+              "nlu_fallback": ["utter_not_sure"], "emergency": ["utter_emergency"],
+              "emergency_domestic": ["utter_emergency_domestic"], "choose_topic": ["utter_topic_menu"],
+              "language_menu": ["utter_language_menu"], "choose_language": ["utter_language_set"],
+              "non_text_message": ["utter_text_only"]}
+    for intent, actions in direct.items():
+        rules.append({"rule": f"reply to {intent}",
+                      "steps": [{"intent": intent}] + [{"action": a} for a in actions]})
+    nlu = [{"intent": intent, "examples": items} for intent, items in sorted(examples.items())]
+    config = yaml.safe_load((BOT / "config.yml").read_text(encoding="utf-8"))
+    for component in config["pipeline"]:
+        if component["name"].endswith("LanguageDetector"):
+            component["languages"] = codes
+        if component["name"].endswith("SafetyOverrides"):
+            component["danger"] = sorted({t for ts in terms["danger"].values() for t in ts})
+            component["domestic"] = sorted({t for ts in terms["domestic"].values() for t in ts})
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    _dump(out / "domain.yml", domain)
+    _dump(out / "data" / "nlu.yml", {"version": "3.1", "nlu": nlu})
+    _dump(out / "data" / "rules.yml", {"version": "3.1", "rules": rules})
+    _dump(out / "config.yml", config)
+    (out / "answers.json").write_text(json.dumps(answers, indent=1), encoding="utf-8")
+    return {"intents": len(examples), "examples": sum(len(v) for v in examples.values()),
+            "languages": codes}
+
+
+def _dump(path: Path, data: dict) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6),
+                    encoding="utf-8")
