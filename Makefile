@@ -12,6 +12,7 @@ export SITE_PORT BOT_PORT SITE_URL
 # Rasa must never phone home, whatever the user's ~/.config says (also switched off in code).
 export RASA_TELEMETRY_ENABLED := false
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export RASA_CACHE_DIRECTORY := $(CURDIR)/build/bot/cache
 
 .PHONY: help venv check translations translation-status add-language site serve run \
         bot-data train test bench eval lock system-deps clean
@@ -58,13 +59,23 @@ add-language: $(STAMP) ## Start a new language: make add-language LANG_CODE=de
 site: $(STAMP) ## Build the static site for every language into build/site/
 	$(PY) -m rightsinfo site
 
-run: site ## Build everything and serve the site (SITE_PORT, default 8000)
+bot-data: $(STAMP) ## Generate the Rasa project (build/bot/) from content/ and locales/
+	$(PY) -c "from rightsinfo.botdata import generate; print(generate())"
+
+train: $(STAMP) ## Train the bot when content, translations or bot config changed (and only then)
+	$(PY) -m bot.train
+
+run: site train ## Build everything; serve the site (SITE_PORT, 8000) and the bot (BOT_PORT, 5005)
 	$(PY) -m rightsinfo serve
 
-test: $(STAMP) system-deps ## Run every test (content, catalogs, site, browser)
+test: $(STAMP) system-deps ## Run every test: content, catalogs, site, browser, bot, channels
+	$(PY) -m rightsinfo check
 	$(PY) -m pytest
 
-bench: site ## Print page weight and other performance figures
+eval: train ## Per-language accuracy of the bot, a BM25 baseline and Rasa's default pipeline
+	$(PY) -m bot.evaluate
+
+bench: site train ## Print page weight, bot latency, throughput, memory and training time
 	$(PY) -m rightsinfo bench
 
 clean: ## Remove everything generated (build/), keep the virtual environment
