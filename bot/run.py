@@ -35,14 +35,15 @@ def channels() -> dict[str, dict]:
 
 def endpoints() -> dict:
     """Tracker store in memory, or on Redis when REDIS_URL is set (several bot processes)."""
+    nlg = {"type": "bot.nlg.SiteUrlNLG"}
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
-        return {"tracker_store": {"type": MEMORY_STORE}}
+        return {"tracker_store": {"type": MEMORY_STORE}, "nlg": nlg}
     parts = urlsplit(redis_url)
     common = {"url": parts.hostname or "localhost", "port": parts.port or 6379,
               "password": parts.password}
     return {"tracker_store": {"type": REDIS_STORE, "db": 0, **common},
-            "lock_store": {"type": REDIS_LOCKS, "db": 1, **common}}
+            "lock_store": {"type": REDIS_LOCKS, "db": 1, **common}, "nlg": nlg}
 
 
 def write_config(directory: Path = BOT_BUILD) -> tuple[Path, Path]:
@@ -61,13 +62,18 @@ def latest_model() -> Path:
     return models[-1]
 
 
-async def _check_store(app, _loop) -> None:
-    """Rasa silently falls back to its never-forgetting store on a wrong class path: refuse that."""
+def store_is_expiring(store) -> bool:
+    """True for the stores that forget; Rasa's fallback InMemoryTrackerStore never does."""
     from bot.stores.memory import ExpiringInMemoryTrackerStore
     from bot.stores.redis import ExpiringRedisTrackerStore
 
+    return isinstance(store, (ExpiringInMemoryTrackerStore, ExpiringRedisTrackerStore))
+
+
+async def _check_store(app, _loop) -> None:
+    """Rasa silently falls back to its never-forgetting store on a wrong class path: refuse that."""
     store = app.ctx.agent.tracker_store
-    if not isinstance(store, (ExpiringInMemoryTrackerStore, ExpiringRedisTrackerStore)):
+    if not store_is_expiring(store):
         logger.critical("tracker store is %s, not an expiring store: stopping", type(store).__name__)
         app.stop()
         os._exit(3)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,11 +18,17 @@ BOT = ROOT / "bot"
 OUT = ROOT / "build" / "bot"
 OWN_INTENTS = ("greet", "goodbye", "thanks", "human", "privacy", "out_of_scope", "emergency",
                "emergency_domestic", "choose_language")
-PAYLOAD_INTENTS = ("choose_topic", "language_menu", "non_text_message")
+PAYLOAD_INTENTS = ("language_menu", "non_text_message")
+# Filled in when a reply is sent (bot/nlg.py), so the model does not depend on SITE_URL.
+SITE = "{site_url}"
 
 
-def site_url() -> str:
-    return os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+def topic_intent(topic: str) -> str:
+    return f"topic__{topic}".replace("-", "_")
+
+
+def language_intent(code: str) -> str:
+    return f"language__{code}"
 
 
 def intent_of(topic: str, question_id: str) -> str:
@@ -65,7 +69,7 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
     pages, _ = load_all(content)
     languages = all_languages(locales)
     codes = [lang.code for lang in languages]
-    base = site_url()
+    base = SITE
     own = yaml.safe_load((BOT / "data" / "intents.yml").read_text(encoding="utf-8"))
     terms = yaml.safe_load((BOT / "data" / "emergency_terms.yml").read_text(encoding="utf-8"))
     responses: dict[str, list] = {}
@@ -88,8 +92,8 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
         for slug, page in pages.items():
             tr = catalogs.load(code, slug, locales)[0] if code != SOURCE else None
             locals_[slug] = localize(page, code, tr)
-        topic_buttons = [{"title": mdunits.plain(locals_[t].title),
-                          "payload": f'/choose_topic{{"topic":"{t}"}}'} for t in TOPICS if t in locals_]
+        topic_buttons = [{"title": mdunits.plain(locals_[t].title), "payload": f"/{topic_intent(t)}"}
+                         for t in TOPICS if t in locals_]
         menu = topic_buttons + [{"title": texts("language_button"), "payload": "/language_menu"}]
         for slug in TOPICS:
             if slug not in locals_:
@@ -104,9 +108,8 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
                 add_examples(intent, code, [mdunits.plain(question.heading), *question.asked])
                 answers.setdefault(intent, {"topic": slug, "id": question.id})
                 buttons.append({"title": mdunits.plain(question.heading), "payload": f"/{intent}"})
-            responses.setdefault("utter_topic_menu", []).append(
-                _variation(texts("choose_question", topic=mdunits.plain(local.title)), code, buttons,
-                           topic=slug))
+            responses.setdefault(f"utter_{topic_intent(slug)}", []).append(
+                _variation(texts("choose_question", topic=mdunits.plain(local.title)), code, buttons))
         def page_url(page: str) -> str:
             return f"{base}/{code}/{page}/"
 
@@ -123,8 +126,7 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
             "utter_goodbye": (texts("goodbye"), None),
             "utter_thanks": (texts("thanks"), None),
             "utter_language_menu": (texts("choose_language"),
-                                    [{"title": other.native_name,
-                                      "payload": f'/choose_language{{"language":"{other.code}"}}'}
+                                    [{"title": other.native_name, "payload": f"/{language_intent(other.code)}"}
                                      for other in languages]),
             "utter_language_set": (texts("language_set"), menu),
         }
@@ -135,14 +137,15 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
     # English variations carry no condition: they are the default for every language.
     domain = {
         "version": "3.1",
-        "intents": sorted(examples) + list(PAYLOAD_INTENTS),
-        "entities": ["language", "topic"],
+        "intents": sorted(examples) + list(PAYLOAD_INTENTS) + [topic_intent(t) for t in TOPICS]
+        + [language_intent(c) for c in codes],
+        "entities": ["language"],
         "slots": {
             "language": {"type": "categorical", "values": codes, "influence_conversation": False,
                          "initial_value": SOURCE,
-                         "mappings": [{"type": "from_entity", "entity": "language"}]},
-            "topic": {"type": "text", "influence_conversation": False,
-                      "mappings": [{"type": "from_entity", "entity": "topic"}]},
+                         "mappings": [{"type": "from_entity", "entity": "language"}]
+                         + [{"type": "from_intent", "intent": language_intent(c), "value": c}
+                            for c in codes]},
         },
         "responses": responses,
         "session_config": {"session_expiration_time": 30, "carry_over_slots_to_new_session": True},
@@ -152,9 +155,11 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
     direct = {"greet": ["utter_greet"], "goodbye": ["utter_goodbye"], "thanks": ["utter_thanks"],
               "human": ["utter_human"], "privacy": ["utter_privacy"], "out_of_scope": ["utter_not_sure"],
               "nlu_fallback": ["utter_not_sure"], "emergency": ["utter_emergency"],
-              "emergency_domestic": ["utter_emergency_domestic"], "choose_topic": ["utter_topic_menu"],
+              "emergency_domestic": ["utter_emergency_domestic"],
               "language_menu": ["utter_language_menu"], "choose_language": ["utter_language_set"],
               "non_text_message": ["utter_text_only"]}
+    direct.update({topic_intent(t): [f"utter_{topic_intent(t)}"] for t in TOPICS})
+    direct.update({language_intent(c): ["utter_language_set"] for c in codes})
     for intent, actions in direct.items():
         rules.append({"rule": f"reply to {intent}",
                       "steps": [{"intent": intent}] + [{"action": a} for a in actions]})

@@ -59,7 +59,15 @@ def template(page: Page) -> Catalog:
             catalog.add(asked.strip(), context=asked_context(question.id),
                         locations=[(where, page.line_of("questions", question.id, "asked", index))],
                         auto_comments=[ASKED_COMMENT] if index == 0 else [])
+    _no_printf_flags(catalog)
     return catalog
+
+
+def _no_printf_flags(catalog: Catalog) -> None:
+    """Content is not C/Python code: "80% of" is not a format string (Babel guesses it is,
+    and msgfmt -c and Weblate would then reject every correct translation)."""
+    for message in catalog:
+        message.flags.discard("python-format")
 
 
 def code_template(domain: str) -> Catalog:
@@ -100,6 +108,8 @@ def merge(template_catalog: Catalog, path: Path, lang: str) -> tuple[bool, list[
     else:
         catalog = Catalog(locale=lang, project=PROJECT, creation_date=CREATED, fuzzy=False)
     catalog.update(template_catalog, no_fuzzy_matching=False, update_creation_date=True)
+    if path.stem not in CODE_DOMAINS:
+        _no_printf_flags(catalog)
     return write(catalog, path), []
 
 

@@ -70,3 +70,91 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def bot_port() -> int:
+    port = free_port()
+    os.environ["BOT_URL"] = f"http://localhost:{port}"
+    return port
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """A model trained from the real content and catalogs (cached under build/bot/models)."""
+    from bot.train import train
+
+    model, _ = train()
+    return model
+
+
+class BotProcess:
+    """The real bot (python -m bot.run) in a subprocess, with its output captured."""
+
+    def __init__(self, port: int, env: dict[str, str], workdir: Path):
+        import subprocess
+        import sys
+
+        self.port, self.url = port, f"http://localhost:{port}"
+        self.log_path = workdir / "bot-output.log"
+        self.log = self.log_path.open("wb")
+        self.process = subprocess.Popen([sys.executable, "-m", "bot.run"], cwd=ROOT, env=env,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        import time
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"bot exited: {self.log_path.read_text(errors='replace')[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/webhooks/rest/", timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        raise TimeoutError("bot did not start")
+
+    def ask(self, text: str, sender: str = "test-user", lang: str | None = None) -> list[dict]:
+        import json
+        import urllib.request
+
+        body = {"sender": sender, "message": text}
+        if lang:
+            body["metadata"] = {"lang": lang}
+        request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook",
+                                         data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return json.loads(reply.read())
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except Exception:
+            self.process.kill()
+        self.log.close()
+
+
+def bot_env(port: int, home: Path, site_url: str = "http://localhost:8000", **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "TWILIO_", "REDIS_"))}
+    env.update({"BOT_PORT": str(port), "SITE_URL": site_url, "HOME": str(home),
+                "BOT_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}, **extra)
+    env.pop("RASA_TELEMETRY_ENABLED", None)  # the bot must switch it off itself
+    return env
+
+
+@pytest.fixture(scope="session")
+def bot(trained_model, bot_port, tmp_path_factory, site_port):
+    """The bot serving the real model on loopback, with its own empty HOME."""
+    home = tmp_path_factory.mktemp("home")
+    process = BotProcess(bot_port, bot_env(bot_port, home, f"http://localhost:{site_port}"), home)
+    process.home, process.site_url = home, f"http://localhost:{site_port}"
+    try:
+        process.wait_ready()
+        yield process
+    finally:
+        process.stop()

@@ -51,7 +51,7 @@ def _is_attached(char: str) -> bool:
     """True if `char` belongs to the character before it (combining mark, joiner, modifier)."""
     return (
         unicodedata.combining(char) != 0
-        or unicodedata.category(char) in ("Mn", "Me", "Sk")
+        or unicodedata.category(char) in ("Mn", "Mc", "Me")
         or char in _JOINERS
         or 0x1F3FB <= ord(char) <= 0x1F3FF  # skin tones
         or 0xE0020 <= ord(char) <= 0xE007F  # tag characters of flag sequences
@@ -119,15 +119,16 @@ def _split(text: str, limit: int, level: int) -> list[str]:
     if len(parts) <= 1:
         return _split(text, limit, level + 1)
     chunks: list[str] = []
-    current = ""
+    current, size = "", 0
     for part in parts:
         for piece in _split(part, limit, level + 1):
-            joined = f"{current}{joiner}{piece}" if current else piece
-            if measure(joined) <= limit:
-                current = joined
+            piece_size = measure(piece)
+            if current and size + len(joiner) + piece_size <= limit:
+                current, size = f"{current}{joiner}{piece}", size + len(joiner) + piece_size
             else:
-                chunks.append(current)
-                current = piece
+                if current:
+                    chunks.append(current)
+                current, size = piece, piece_size
     if current:
         chunks.append(current)
     return chunks
@@ -177,7 +178,7 @@ def split_for_interactive(text: str) -> tuple[list[str], str]:
 
 
 def _buttons(buttons: Iterable[Any], id_max: int) -> list[tuple[str, str]]:
-    """(id, title) of usable Rasa buttons: id is the payload, duplicates and overlong ids dropped."""
+    """(id, title) of usable Rasa buttons: the id is the payload; repeats and long ids dropped."""
     seen: set[str] = set()
     usable = []
     for button in buttons if isinstance(buttons, (list, tuple)) else []:

@@ -33,9 +33,9 @@ NON_TEXT = "/non_text_message"
 REQUIRED_ENV = ("WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_ACCESS_TOKEN",
                 "WHATSAPP_PHONE_NUMBER_ID")
 RETRY_STATUSES = {401, 408, 429}
-# Message types answered with NON_TEXT are everything else; these are silently ignored:
-# a reaction is not a question, "system" (number changed) and "request_welcome" are not sent
-# by the person as a message.
+# Ignored without an answer: a reaction (an emoji on an earlier message) is not a question,
+# "system" (the person changed number) and "request_welcome" (chat opened) were not written by
+# the person. Every other non-text type, known or unknown, reaches the bot as NON_TEXT.
 IGNORED_TYPES = {"reaction", "system", "request_welcome"}
 _PHONE = re.compile(r"\+?[0-9]{5,20}")
 _USER_ID = re.compile(r"[A-Za-z0-9._:-]{1,256}")
@@ -194,7 +194,9 @@ class WhatsAppOutput(OutputChannel):
                                      **kwargs: Any) -> None:
         """Reply buttons for up to 3 buttons, otherwise a list of the first 10."""
         head, body = limits.split_for_interactive(text or "")
-        label = kwargs.get("list_button")
+        metadata = kwargs.get("metadata")
+        label = kwargs.get("list_button") or (
+            metadata.get("list_button") if isinstance(metadata, dict) else None)
         if isinstance(buttons, list) and len(buttons) <= limits.MAX_REPLY_BUTTONS:
             interactive = limits.reply_buttons(body, buttons)
         else:
@@ -445,8 +447,9 @@ class WhatsAppInput(InputChannel):
         async def verify(request: Request) -> HTTPResponse:
             token = request.args.get("hub.verify_token")
             challenge = request.args.get("hub.challenge")
-            if (request.args.get("hub.mode") == "subscribe" and isinstance(token, str)
-                    and _strings_equal(token, self._verify_token) and challenge):
+            if (request.args.get("hub.mode") == "subscribe" and self._verify_token
+                    and isinstance(token, str) and _strings_equal(token, self._verify_token)
+                    and challenge):
                 return response.text(challenge, headers={"X-Content-Type-Options": "nosniff"})
             logger.warning("webhook verification refused")
             return response.text("forbidden", status=403)

@@ -1,0 +1,158 @@
+"""`make eval`: per-language right-topic share, out-of-scope rejection and emergencies, for the bot,
+a BM25 keyword baseline over the content, and Rasa's default `rasa init` pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from bot.paths import BOT_BUILD, ROOT
+from bot.safety_setup import configure_logging, disable_telemetry
+
+EVAL = ROOT / "tests" / "eval" / "questions.yml"
+REJECTED = "rejected"
+EMERGENCY = "emergency"
+
+
+def load_eval(path: Path = EVAL) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def topic_of(intent: str | None) -> str:
+    """What a predicted intent means for the user: a topic, an emergency, or a rejection."""
+    if not intent:
+        return REJECTED
+    if intent.startswith("faq__"):
+        return intent.split("__")[1].replace("_", "-")
+    if intent in ("emergency", "emergency_domestic"):
+        return EMERGENCY
+    return REJECTED
+
+
+def score(items: list[dict], predictions: list[tuple[str, str | None]]) -> dict[str, dict]:
+    """Per language: right topic (in scope), out-of-scope rejected, emergencies caught."""
+    table: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for item, (topic, intent) in zip(items, predictions):
+        row = table[item["lang"]]
+        if item["topic"] == "out_of_scope":
+            row["oos"][0] += topic == REJECTED
+            row["oos"][1] += 1
+        elif item["topic"] == EMERGENCY:
+            ok = topic == EMERGENCY and (not item.get("domestic") or intent == "emergency_domestic")
+            row["emergency"][0] += ok
+            row["emergency"][1] += 1
+        else:
+            row["topic"][0] += topic == item["topic"]
+            row["topic"][1] += 1
+    return {lang: {k: v[0] / v[1] if v[1] else 1.0 for k, v in row.items()} for lang, row in table.items()}
+
+
+def rasa_predictions(model: Path, items: list[dict]) -> list[tuple[str, str | None]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+
+    async def run() -> list:
+        out = []
+        for item in items:
+            parsed = await agent.parse_message(item["text"])
+            intent = (parsed.get("intent") or {}).get("name")
+            out.append((topic_of(intent), intent))
+        return out
+
+    return asyncio.run(run())
+
+
+def bm25_predictions(items: list[dict]) -> list[tuple[str, str | None]]:
+    """Keyword baseline: nearest question (heading, phrasings, opening) in any language."""
+    import bm25s
+
+    from bot.normalize import normalize
+
+    nlu = yaml.safe_load((BOT_BUILD / "data" / "nlu.yml").read_text(encoding="utf-8"))["nlu"]
+    corpus, labels, oos = [], [], []
+    for block in nlu:
+        for example in block["examples"]:
+            if block["intent"].startswith("faq__"):
+                corpus.append(normalize(example["text"]))
+                labels.append(block["intent"])
+            elif block["intent"] == "out_of_scope":
+                oos.append(normalize(example["text"]))
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(corpus, stopwords=None, show_progress=False), show_progress=False)
+
+    def best(texts: list[str]):
+        docs, scores = retriever.retrieve(bm25s.tokenize([normalize(t) for t in texts], stopwords=None,
+                                                         show_progress=False), k=1, show_progress=False)
+        return docs[:, 0], scores[:, 0]
+
+    # Rejection threshold from training data only: the score that rejects 90% of the
+    # out-of-scope training examples.
+    _, oos_scores = best(oos)
+    threshold = sorted(oos_scores)[int(len(oos_scores) * 0.9)]
+    docs, scores = best([item["text"] for item in items])
+    return [(topic_of(labels[d]) if s > threshold else REJECTED, labels[d]) for d, s in zip(docs, scores)]
+
+
+def default_pipeline_model() -> Path:
+    """Rasa's `rasa init` configuration trained on the same NLU data (cached by content)."""
+    import hashlib
+
+    from rasa.model_training import train_nlu
+
+    data = BOT_BUILD / "data" / "nlu.yml"
+    config = Path(__import__("rasa").__file__).parent / "cli" / "initial_project" / "config.yml"
+    name = "default-" + hashlib.sha256(data.read_bytes() + config.read_bytes()).hexdigest()[:12]
+    out = BOT_BUILD / "baseline"
+    model = out / f"{name}.tar.gz"
+    if not model.exists():
+        train_nlu(config=str(config), nlu_data=str(data), output=str(out), fixed_model_name=name,
+                  domain=str(BOT_BUILD / "domain.yml"))
+    return model
+
+
+def format_table(results: dict[str, dict[str, dict]]) -> str:
+    langs = sorted({lang for r in results.values() for lang in r})
+    lines = [f"{'system':<16} {'lang':<5} {'right topic':>11} {'oos rejected':>13} {'emergency':>10}"]
+    for system, table in results.items():
+        for lang in langs + ["all"]:
+            if lang == "all":
+                row = {k: sum(table[x][k] for x in langs) / len(langs) for k in ("topic", "oos", "emergency")}
+            else:
+                row = table[lang]
+            lines.append(f"{system:<16} {lang:<5} {row['topic']:>10.0%} {row['oos']:>12.0%} "
+                         f"{row['emergency']:>9.0%}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    disable_telemetry()
+    configure_logging()
+    from bot.train import train
+
+    items = load_eval()
+    model, _ = train()
+    results = {"bot": score(items, rasa_predictions(model, items)),
+               "bm25 baseline": score(items, bm25_predictions(items))}
+    if os.environ.get("EVAL_SKIP_DEFAULT") != "1":
+        results["rasa init"] = score(items, rasa_predictions(default_pipeline_model(), items))
+    print(f"evaluation set: {EVAL.relative_to(ROOT)}, {len(items)} messages")
+    print(format_table(results))
+    (BOT_BUILD / "eval.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    bot = results["bot"]
+    failed = [lang for lang, row in bot.items()
+              if row["topic"] < 0.9 or row["oos"] < 0.9 or row["emergency"] < 1.0]
+    if failed:
+        print(f"below target (90% topic, 90% out of scope, 100% emergency): {', '.join(failed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Conversations with the real bot (model trained from content/ and locales/), by user goal and language."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.bot
+DEEP_LINK = re.compile(r"/(en|nl|ar|fa|fr|es|pt|tr)/([a-z-]+)/#([a-z0-9-]+)")
+
+
+def _new_sender() -> str:
+    return uuid.uuid4().hex
+
+
+def _text(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def _link(replies: list[dict]) -> tuple[str, str, str] | None:
+    match = DEEP_LINK.search(_text(replies))
+    return match.groups() if match else None
+
+
+@pytest.mark.parametrize("lang,question,topic", [
+    ("en", "i have no papers and no insurance, can i still see a doctor?", "medical-care"),
+    ("nl", "mag mijn zoontje naar school als we geen verblijfsvergunning hebben", "school"),
+    ("ar", "ليس لدي أوراق إقامة، هل يمكنني الذهاب إلى طبيب؟", "medical-care"),
+    ("fa", "بچه‌ام دیروز به دنیا اومد، چطوری باید ثبتش کنم؟ مدارک ندارم", "birth-registration"),
+    ("fr", "je dors dehors ce soir, il y a un foyer pour les sans papiers ?", "shelter"),
+    ("es", "mi jefe no me paga hace 3 meses, puedo ir a la policia sin papeles?", "reporting-crime"),
+    ("tr", "kagitsiz cocugum okula gidebilir mi", "school"),
+])
+def test_first_question_is_answered_in_its_language_with_a_deep_link(bot, lang, question, topic):
+    replies = bot.ask(question, sender=_new_sender())
+    link = _link(replies)
+    assert link is not None, replies
+    assert link[0] == lang and link[1] == topic, replies
+    assert f"{bot.site_url}/{lang}/{topic}/#{link[2]}" in _text(replies)
+
+
+def test_english_greeting_gets_welcome_privacy_line_and_topic_buttons(bot):
+    replies = bot.ask("hi", sender=_new_sender())
+    assert "anonymous" in _text(replies).lower()
+    buttons = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert sum(p.startswith("/choose_topic") for p in buttons) == 5
+    assert _link(replies) is None
+
+
+def test_question_later_in_a_conversation_is_answered_in_the_language_it_is_asked_in(bot):
+    sender = _new_sender()
+    bot.ask("hello", sender=sender)
+    replies = bot.ask("¿mi bebé nació aquí, cuántos días tengo para registrarlo en la gemeente?",
+                      sender=sender)
+    assert _link(replies)[:2] == ("es", "birth-registration")
+
+
+def test_short_greeting_keeps_the_farsi_conversation_in_farsi(bot):
+    sender = _new_sender()
+    first = bot.ask("من مدارک اقامت ندارم، می‌تونم پیش دکتر برم؟", sender=sender)
+    assert _link(first)[0] == "fa"
+    replies = bot.ask("salam", sender=sender)
+    assert re.search(r"[\u0600-\u06ff]", _text(replies)), replies  # still Persian script
+
+
+def test_saying_english_switches_an_arabic_conversation_to_english(bot):
+    sender = _new_sender()
+    bot.ask("مرحبا، عندي سؤال عن المدرسة لأولادي", sender=sender)
+    bot.ask("English", sender=sender)
+    replies = bot.ask("can my children go to school without papers", sender=sender)
+    assert _link(replies)[:2] == ("en", "school")
+
+
+def test_web_chat_page_language_is_used_for_an_ambiguous_message(bot):
+    replies = bot.ask("huisarts?", sender=_new_sender(), lang="tr")
+    assert "/tr/" in _text(replies)
+
+
+@pytest.mark.parametrize("lang,message", [
+    ("en", "what's the weather in amsterdam tomorrow"),
+    ("nl", "wie heeft gisteren gewonnen, ajax of psv?"),
+    ("fr", "donne moi une recette de couscous"),
+    ("ar", "كم سعر الايفون الجديد"),
+])
+def test_unrelated_question_gets_not_sure_reply_without_deep_link(bot, lang, message):
+    replies = bot.ask(message, sender=_new_sender())
+    assert _link(replies) is None, replies
+    assert f"/{lang}/organisations/" in _text(replies) or "/organisations/" in _text(replies)
+    assert any(r.get("buttons") for r in replies)
+
+
+@pytest.mark.parametrize("message,domestic", [
+    ("he is hitting me right now please help", True),
+    ("mijn man slaat me nu, ik ben bang", True),
+    ("زوجي يضربني الآن", True),
+    ("someone has a knife outside my door", False),
+    ("je n'arrive plus à respirer", False),
+    ("alguien tiene un cuchillo y me quiere matar, y puedo ir al médico sin papeles?", False),
+])
+def test_emergency_reply_starts_with_112_in_any_language(bot, message, domestic):
+    replies = bot.ask(message, sender=_new_sender())
+    first = replies[0]["text"]
+    assert "112" in first.split("\n")[0], replies
+    if domestic:
+        assert "0800-2000" in _text(replies)
+    assert _link(replies) is None
+
+
+def test_talk_to_a_person_lists_organisations(bot):
+    replies = bot.ask("can i talk to a real person please", sender=_new_sender())
+    assert "/en/organisations/" in _text(replies)
+
+
+def test_what_do_you_store_gives_privacy_summary_and_link(bot):
+    replies = bot.ask("do you save my messages? is this chat anonymous?", sender=_new_sender())
+    assert "/en/privacy/" in _text(replies)

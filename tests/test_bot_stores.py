@@ -1,0 +1,134 @@
+"""Conversation stores forget: expiry, cap, hashed keys, the Redis variant against a real redis-server."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import time
+
+import pytest
+import redis
+from rasa.core.tracker_store import InMemoryTrackerStore, create_tracker_store
+from rasa.core.utils import AvailableEndpoints
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import run
+from bot.privacy import SenderHasher
+from bot.stores.memory import ExpiringInMemoryTrackerStore
+from bot.stores.redis import ExpiringRedisLockStore, ExpiringRedisTrackerStore
+from tests.conftest import free_port
+
+DOMAIN = Domain.from_dict({"intents": ["greet"], "slots": {}})
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _tracker(sender: str, text: str = "hello") -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    return tracker
+
+
+def test_conversation_is_forgotten_after_idle_minutes():
+    clock = Clock()
+    store = ExpiringInMemoryTrackerStore(DOMAIN, session_minutes=30, clock=clock)
+    asyncio.run(store.save(_tracker("a")))
+    clock.now = 29 * 60
+    assert asyncio.run(store.retrieve("a")) is not None
+    asyncio.run(store.save(_tracker("a")))  # activity restarts the idle time
+    clock.now = 29 * 60 + 30 * 60 - 1
+    assert asyncio.run(store.retrieve("a")) is not None
+    clock.now += 2
+    assert asyncio.run(store.retrieve("a")) is None
+    assert list(asyncio.run(store.keys())) == []
+
+
+def test_store_keeps_at_most_the_cap_and_evicts_the_least_recent():
+    clock = Clock()
+    store = ExpiringInMemoryTrackerStore(DOMAIN, max_conversations=3, clock=clock)
+    for index, sender in enumerate("abcd"):
+        clock.now = index
+        asyncio.run(store.save(_tracker(sender)))
+    assert sorted(asyncio.run(store.keys())) == ["b", "c", "d"]
+
+
+def test_sender_hash_is_stable_keyed_and_rotates():
+    clock = Clock()
+    hasher = SenderHasher(rotation_seconds=3600, clock=clock)
+    first = hasher.hash("+31612345678")
+    assert first == hasher.hash("+31612345678") and len(first) == 32
+    assert "31612345678" not in first and first != SenderHasher(clock=clock).hash("+31612345678")
+    assert hasher.hash("+31612345678", purpose="message") != first
+    clock.now = 3600
+    assert hasher.hash("+31612345678") != first
+
+
+def test_endpoints_load_the_expiring_store_and_a_wrong_path_would_silently_not(tmp_path, monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    _, endpoint_file = run.write_config(tmp_path)
+    endpoints = AvailableEndpoints.read_endpoints(str(endpoint_file))
+    store = create_tracker_store(endpoints.tracker_store, DOMAIN)
+    assert isinstance(store, ExpiringInMemoryTrackerStore)
+    assert run.store_is_expiring(store)
+    # Why the launcher checks: Rasa falls back to a store that never forgets on a typo.
+    endpoints.tracker_store.type = "bot.stores.memory.ExpiringInMemoryTrackerStor"
+    with pytest.warns(UserWarning):
+        fallback = create_tracker_store(endpoints.tracker_store, DOMAIN)
+    assert isinstance(fallback, InMemoryTrackerStore) and not run.store_is_expiring(fallback)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A real redis-server (Debian package) on a free loopback port, without persistence."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed: run make system-deps")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(workdir)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_redis_store_keeps_hashed_keys_that_all_expire(redis_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    _, endpoint_file = run.write_config(tmp_path)
+    endpoints = AvailableEndpoints.read_endpoints(str(endpoint_file))
+    store = create_tracker_store(endpoints.tracker_store, DOMAIN)
+    assert isinstance(store, ExpiringRedisTrackerStore) and run.store_is_expiring(store)
+    sender = SenderHasher().hash("+31612345678")
+    asyncio.run(store.save(_tracker(sender, "my number is +31612345678")))
+    assert asyncio.run(store.retrieve(sender)).latest_message.text == "my number is +31612345678"
+    client = redis.Redis.from_url(redis_url)
+    keys = client.keys("*")
+    assert keys and all(0 < client.ttl(key) <= 30 * 60 for key in keys)
+    assert all(b"31612345678" not in key for key in keys)
+
+
+def test_redis_lock_store_locks_expire(redis_url):
+    port = int(redis_url.rsplit(":", 1)[1])
+    locks = ExpiringRedisLockStore(port=port, db=1)
+    lock = locks.create_lock("abc")
+    locks.save_lock(lock)
+    client = redis.Redis(port=port, db=1)
+    [key] = client.keys("*abc")
+    assert 0 < client.ttl(key) <= ExpiringRedisLockStore.LOCK_SECONDS
