@@ -15,7 +15,8 @@ from bot.safety_setup import configure_logging, disable_telemetry
 def fingerprint(project: Path) -> str:
     """Hash of everything that determines the model: generated data, config, component code."""
     digest = hashlib.sha256()
-    files = [project / "domain.yml", project / "config.yml", *sorted((project / "data").glob("*.yml"))]
+    files = [project / "domain.yml", project / "config.yml", project / "language_examples.json",
+             *sorted((project / "data").glob("*.yml"))]
     files += sorted((Path(__file__).parent / "components").glob("*.py"))
     files.append(Path(__file__).parent / "normalize.py")
     for path in files:

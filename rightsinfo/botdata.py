@@ -80,10 +80,11 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
         bucket = examples.setdefault(intent, [])
         seen = {e["text"] for e in bucket}
         for text in texts:
-            text = " ".join(text.split())
+            # Brackets would read as Rasa entity annotations; line breaks end an example.
+            text = " ".join(text.replace("[", " ").replace("]", " ").split())
             if text and text not in seen and not text.startswith("/"):
                 seen.add(text)
-                bucket.append({"text": text, "metadata": {"lang": lang}})
+                bucket.append({"text": text, "lang": lang})
 
     for lang in languages:
         code = lang.code
@@ -163,22 +164,37 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
     for intent, actions in direct.items():
         rules.append({"rule": f"reply to {intent}",
                       "steps": [{"intent": intent}] + [{"action": a} for a in actions]})
-    nlu = [{"intent": intent, "examples": items} for intent, items in sorted(examples.items())]
     config = yaml.safe_load((BOT / "config.yml").read_text(encoding="utf-8"))
+    by_language: dict[str, list[str]] = {code: [] for code in codes}
+    for items in examples.values():
+        for item in items:
+            by_language[item["lang"]].append(item["text"])
+    (out / "language_examples.json").write_text(json.dumps(by_language, ensure_ascii=False),
+                                                encoding="utf-8")
     for component in config["pipeline"]:
         if component["name"].endswith("LanguageDetector"):
             component["languages"] = codes
+            component["examples_file"] = str(out / "language_examples.json")
         if component["name"].endswith("SafetyOverrides"):
             component["danger"] = sorted({t for ts in terms["danger"].values() for t in ts})
             component["domestic"] = sorted({t for ts in terms["domestic"].values() for t in ts})
     (out / "data").mkdir(parents=True, exist_ok=True)
     _dump(out / "domain.yml", domain)
-    _dump(out / "data" / "nlu.yml", {"version": "3.1", "nlu": nlu})
+    (out / "data" / "nlu.yml").write_text(_nlu_yaml(examples), encoding="utf-8")
     _dump(out / "data" / "rules.yml", {"version": "3.1", "rules": rules})
     _dump(out / "config.yml", config)
     (out / "answers.json").write_text(json.dumps(answers, indent=1), encoding="utf-8")
     return {"intents": len(examples), "examples": sum(len(v) for v in examples.values()),
             "languages": codes}
+
+
+def _nlu_yaml(examples: dict[str, list[dict]]) -> str:
+    """Rasa's compact NLU format (a block of '- text' lines per intent), which it reads fast."""
+    lines = ['version: "3.1"', "nlu:"]
+    for intent, items in sorted(examples.items()):
+        lines += [f"- intent: {intent}", "  examples: |"]
+        lines += [f"    - {item['text']}" for item in items]
+    return "\n".join(lines) + "\n"
 
 
 def _dump(path: Path, data: dict) -> None:

@@ -36,7 +36,7 @@ def site_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, site_port) -> Path:
+def built_site(tmp_path_factory, site_port, bot_port) -> Path:
     """The real site (content/ + locales/) built into a temporary folder."""
     from rightsinfo.render import build_site
 

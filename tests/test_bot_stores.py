@@ -117,11 +117,19 @@ def test_redis_store_keeps_hashed_keys_that_all_expire(redis_url, monkeypatch, t
     assert isinstance(store, ExpiringRedisTrackerStore) and run.store_is_expiring(store)
     sender = SenderHasher().hash("+31612345678")
     asyncio.run(store.save(_tracker(sender, "my number is +31612345678")))
-    assert asyncio.run(store.retrieve(sender)).latest_message.text == "my number is +31612345678"
+    restored = asyncio.run(store.retrieve(sender))
+    assert restored.latest_message.intent["name"] == "greet" and not restored.latest_message.text
     client = redis.Redis.from_url(redis_url)
     keys = client.keys("*")
     assert keys and all(0 < client.ttl(key) <= 30 * 60 for key in keys)
-    assert all(b"31612345678" not in key for key in keys)
+    assert all(b"31612345678" not in key + client.get(key) for key in keys)
+
+
+def test_stored_conversation_keeps_intents_but_not_what_was_typed():
+    store = ExpiringInMemoryTrackerStore(DOMAIN)
+    asyncio.run(store.save(_tracker("a", "I am Fatima, mail fatima@example.org")))
+    _, serialised = store.store["a"]
+    assert "Fatima" not in serialised and "example.org" not in serialised and "greet" in serialised
 
 
 def test_redis_lock_store_locks_expire(redis_url):

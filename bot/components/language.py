@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import joblib
@@ -42,9 +44,9 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
 
     In order: a message that names a language ("English", "عربی", "فارسی") is an explicit
     choice; else lingua plus a character n-gram model trained on the bot's own examples
-    (whose `metadata.lang` says their language) decide when the message is long enough and
-    the result clear; else the page language the web chat sends in metadata. When none
-    applies no entity is set and the conversation keeps its language.
+    (`examples_file`: language -> texts, written by rightsinfo/botdata.py) decide when the
+    message is long enough and the result clear; else the page language the web chat sends
+    in metadata. When none applies no entity is set and the conversation keeps its language.
     """
 
     MODEL_FILE = "language_model.joblib"
@@ -52,7 +54,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"languages": ["en", "nl", "ar", "fa", "fr", "es", "pt", "tr"],
-                "min_letters": 12, "min_words": 2, "min_confidence": 0.55}
+                "examples_file": None, "min_letters": 12, "min_words": 2, "min_confidence": 0.55}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: tuple | None = None) -> None:
@@ -80,11 +82,12 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
 
     def train(self, training_data: TrainingData) -> Resource:
         texts, labels = [], []
-        for example in training_data.training_examples:
-            lang = ((example.get("metadata") or {}).get("example") or {}).get("lang")
-            if lang in self.languages and example.get(TEXT):
-                texts.append(normalize(example.get(TEXT)))
-                labels.append(lang)
+        if self._config["examples_file"]:
+            data = json.loads(Path(self._config["examples_file"]).read_text(encoding="utf-8"))
+            for lang, items in data.items():
+                if lang in self.languages:
+                    texts += [normalize(text) for text in items]
+                    labels += [lang] * len(items)
         if len(set(labels)) >= 2:
             vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2)
             classifier = MultinomialNB(alpha=0.1).fit(vectorizer.fit_transform(texts), labels)

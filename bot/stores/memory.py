@@ -14,17 +14,19 @@ from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
+from bot.stores.scrub import ScrubbedSerialisation
+
 DEFAULT_MINUTES = 30
 DEFAULT_MAX_CONVERSATIONS = 10_000
 
 
-class ExpiringInMemoryTrackerStore(TrackerStore, SerializedTrackerAsText):
+class ExpiringInMemoryTrackerStore(ScrubbedSerialisation, TrackerStore, SerializedTrackerAsText):
     """Conversation state in this process's memory only.
 
     Rasa's own InMemoryTrackerStore never forgets. This one drops a conversation after
     `session_minutes` without a message and keeps at most `max_conversations`, evicting the
     least recently active first. Nothing is written anywhere else; keys are the hashed
-    sender ids the channels produce.
+    sender ids the channels produce, and stored events carry intents, not texts (scrub.py).
     """
 
     def __init__(self, domain: Domain, event_broker: EventBroker | None = None,

@@ -10,15 +10,17 @@ from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 
 from bot.stores.memory import DEFAULT_MINUTES
+from bot.stores.scrub import ScrubbedSerialisation
 
 KEY_PREFIX = "rightsinfo:"
 
 
-class ExpiringRedisTrackerStore(RedisTrackerStore):
+class ExpiringRedisTrackerStore(ScrubbedSerialisation, RedisTrackerStore):
     """Rasa's RedisTrackerStore with an integer `record_exp` always set.
 
-    Keys are the hashed sender ids from the channels, so Redis never holds a phone number,
-    and every record expires after the idle time (Rasa refreshes it on each save).
+    Keys are the hashed sender ids from the channels, so Redis never holds a phone number;
+    stored events carry intents, not texts (scrub.py); and every record expires after the
+    idle time (Rasa refreshes it on each save).
     """
 
     def __init__(self, domain: Domain, host: str = "localhost", port: int = 6379, db: int = 0,
