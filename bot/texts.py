@@ -39,7 +39,8 @@ TEXTS = {
     # Translators: {topic} is a topic name such as "Medical care".
     "choose_question": _("{topic}: choose a question."),
     "choose_language": _("Choose your language:"),
-    "language_set": _("I will answer in English."),
+    # Translators: confirms that the user chose YOUR language: name your language, not English.
+    "language_set": _("OK, from now on I will answer in English."),
     # Translators: button that opens the language menu.
     "language_button": _("Language"),
     # Translators: shown before the link to the full answer.
