@@ -35,10 +35,13 @@ def topic_of(intent: str | None) -> str:
     return REJECTED
 
 
-def score(items: list[dict], predictions: list[tuple[str, str | None]]) -> dict[str, dict]:
-    """Per language: right topic (in scope), out-of-scope rejected, emergencies caught."""
+def score(items: list[dict], predictions: list[tuple]) -> dict[str, dict]:
+    """Per language: right topic (in scope), out-of-scope rejected, emergencies caught.
+
+    A prediction is (topic, intent, also answered topic): a message with danger words gets
+    the emergency numbers and then the answer to what else it asked, which counts."""
     table: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for item, (topic, intent) in zip(items, predictions):
+    for item, (topic, intent, *also) in zip(items, predictions):
         row = table[item["lang"]]
         if item["topic"] == "out_of_scope":
             row["oos"][0] += topic == REJECTED
@@ -48,7 +51,7 @@ def score(items: list[dict], predictions: list[tuple[str, str | None]]) -> dict[
             row["emergency"][0] += ok
             row["emergency"][1] += 1
         else:
-            row["topic"][0] += topic == item["topic"]
+            row["topic"][0] += topic == item["topic"] or (also and also[0] == item["topic"])
             row["topic"][1] += 1
     return {lang: {k: v[0] / v[1] if v[1] else 1.0 for k, v in row.items()} for lang, row in table.items()}
 
@@ -63,7 +66,9 @@ def rasa_predictions(model: Path, items: list[dict]) -> list[tuple[str, str | No
         for item in items:
             parsed = await agent.parse_message(item["text"])
             intent = (parsed.get("intent") or {}).get("name")
-            out.append((topic_of(intent), intent))
+            also = next((e["value"] for e in parsed.get("entities", []) if e["entity"] == "also_asked"),
+                        None)
+            out.append((topic_of(intent), intent, topic_of(also) if also else None))
         return out
 
     return asyncio.run(run())
@@ -78,12 +83,13 @@ def bm25_predictions(items: list[dict]) -> list[tuple[str, str | None]]:
     nlu = yaml.safe_load((BOT_BUILD / "data" / "nlu.yml").read_text(encoding="utf-8"))["nlu"]
     corpus, labels, oos = [], [], []
     for block in nlu:
-        for example in block["examples"]:
+        for line in block["examples"].splitlines():
+            text = normalize(line.removeprefix("- "))
             if block["intent"].startswith("faq__"):
-                corpus.append(normalize(example["text"]))
+                corpus.append(text)
                 labels.append(block["intent"])
             elif block["intent"] == "out_of_scope":
-                oos.append(normalize(example["text"]))
+                oos.append(text)
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize(corpus, stopwords=None, show_progress=False), show_progress=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,11 @@ class BotTexts:
         english = TEXTS[key]
         found = self.translations.get(english) if self.translations else None
         return (found or english).format(**values)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an opening paragraph: extra examples with the answer's vocabulary."""
+    return [s for s in re.split(r"(?<=[.!?؟])\s+", text) if len(s) > 15]
 
 
 def _variation(text: str, lang: str, buttons: list | None = None, **conditions: str) -> dict:
@@ -106,7 +112,8 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
                 url = f"{base}/{code}/{slug}/#{question.id}"
                 responses.setdefault(f"utter_{intent}", []).append(
                     _variation(_answer(question.opening, url, texts), code))
-                add_examples(intent, code, [mdunits.plain(question.heading), *question.asked])
+                add_examples(intent, code, [mdunits.plain(question.heading), *question.asked,
+                                            *sentences(mdunits.plain(question.opening))])
                 answers.setdefault(intent, {"topic": slug, "id": question.id})
                 buttons.append({"title": mdunits.plain(question.heading), "payload": f"/{intent}"})
             responses.setdefault(f"utter_{topic_intent(slug)}", []).append(
@@ -140,7 +147,7 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
         "version": "3.1",
         "intents": sorted(examples) + list(PAYLOAD_INTENTS) + [topic_intent(t) for t in TOPICS]
         + [language_intent(c) for c in codes],
-        "entities": ["language"],
+        "entities": ["language", "also_asked"],
         "slots": {
             "language": {"type": "categorical", "values": codes, "influence_conversation": False,
                          "initial_value": SOURCE,
@@ -176,8 +183,8 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
             component["languages"] = codes
             component["examples_file"] = str(out / "language_examples.json")
         if component["name"].endswith("SafetyOverrides"):
-            component["danger"] = sorted({t for ts in terms["danger"].values() for t in ts})
-            component["domestic"] = sorted({t for ts in terms["domestic"].values() for t in ts})
+            component["danger"] = {lang: sorted(ts) for lang, ts in terms["danger"].items()}
+            component["domestic"] = {lang: sorted(ts) for lang, ts in terms["domestic"].items()}
     (out / "data").mkdir(parents=True, exist_ok=True)
     _dump(out / "domain.yml", domain)
     (out / "data" / "nlu.yml").write_text(_nlu_yaml(examples), encoding="utf-8")

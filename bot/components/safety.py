@@ -7,7 +7,7 @@ from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -15,6 +15,7 @@ from bot.components.language import EXPLICIT
 from bot.normalize import normalize
 
 EMERGENCY, DOMESTIC, CHOOSE_LANGUAGE = "emergency", "emergency_domestic", "choose_language"
+ALSO_ASKED = "also_asked"
 
 
 def _pattern(terms: list[str]) -> re.Pattern | None:
@@ -27,23 +28,45 @@ def _pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile("|".join(sorted(parts, key=len, reverse=True))) if parts else None
 
 
+class Lexicon:
+    """Danger phrases per language. A one-word Latin-script term is matched only in messages
+    of its own language (English "gun" is Turkish "gün" once accents are folded); phrases of
+    several words, and any term when the language is unknown, are matched in every message."""
+
+    def __init__(self, terms: dict[str, list[str]]) -> None:
+        shared = [t for ts in terms.values() for t in ts if " " in t.strip() or re.search(r"[^\x00-\u024f]", t)]
+        self.everywhere = _pattern(shared)
+        self.by_language = {lang: _pattern(ts) for lang, ts in terms.items()}
+        self.any_language = _pattern([t for ts in terms.values() for t in ts])
+
+    def search(self, text: str, lang: str | None) -> bool:
+        if lang in self.by_language:
+            patterns = (self.by_language[lang], self.everywhere)
+        else:
+            patterns = (self.any_language,)
+        return any(p is not None and p.search(text) for p in patterns)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyOverrides(GraphComponent):
     """Override the classifier for messages that must never be misread.
 
-    A message with a danger phrase (any language, from bot/data/emergency_terms.yml, copied
-    into the model's config at training time) becomes `emergency`, or `emergency_domestic`
-    with a domestic-violence phrase, whatever else it asks: the reply then starts with 112.
-    A message that only names a language becomes `choose_language`.
+    A message with a danger phrase (bot/data/emergency_terms.yml, copied into the model's
+    config at training time) becomes `emergency`, or `emergency_domestic` with a
+    domestic-violence phrase, whatever else it asks: the reply then starts with 112. When the
+    classifier also saw a question, it is kept as the `also_asked` entity and answered after
+    the emergency numbers (AlsoAnswerPolicy). A message that only names a language becomes
+    `choose_language`.
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"danger": [], "domestic": []}
+        return {"danger": {}, "domestic": {}, "also_answer_threshold": 0.2}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        config = {**self.get_default_config(), **config}
-        self.danger, self.domestic = _pattern(config["danger"]), _pattern(config["domestic"])
+        self.config = {**self.get_default_config(), **config}
+        self.danger = Lexicon(self.config["danger"])
+        self.domestic = Lexicon(self.config["domestic"])
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
@@ -52,11 +75,13 @@ class SafetyOverrides(GraphComponent):
     def override(self, message: Message) -> str | None:
         text = normalize(message.get(TEXT) or "")
         intent = (message.get(INTENT) or {}).get("name")
-        if self.domestic and self.domestic.search(text):
+        lang = next((e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == "language"),
+                    None)
+        if self.domestic.search(text, lang):
             return DOMESTIC
         if intent in (EMERGENCY, DOMESTIC):
-            return None
-        if self.danger and self.danger.search(text):
+            return intent
+        if self.danger.search(text, lang):
             return EMERGENCY
         if message.get(EXPLICIT):
             return CHOOSE_LANGUAGE
@@ -68,11 +93,21 @@ class SafetyOverrides(GraphComponent):
                 continue
             name = self.override(message)
             if name:
-                intent = {"name": name, "confidence": 1.0}
                 ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+                if name in (EMERGENCY, DOMESTIC):
+                    self._keep_question(message, ranking)
+                intent = {"name": name, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
         return messages
+
+    def _keep_question(self, message: Message, ranking: list[dict]) -> None:
+        """Remember the best question the classifier saw, to answer it after 112."""
+        best = next((r for r in ranking if r.get("name", "").startswith("faq__")), None)
+        if best and best.get("confidence", 0) >= self.config["also_answer_threshold"]:
+            entity = {"entity": ALSO_ASKED, "value": best["name"], "start": 0, "end": 0,
+                      "extractor": type(self).__name__}
+            message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

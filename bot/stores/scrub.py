@@ -6,7 +6,7 @@ import json
 
 from rasa.shared.core.trackers import DialogueStateTracker
 
-KEEP_ENTITIES = {"language"}
+KEEP_ENTITIES = {"language", "also_asked"}  # a language code and an intent name: nothing typed
 
 
 def scrub(dialogue: dict) -> dict:
