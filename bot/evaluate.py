@@ -51,7 +51,7 @@ def score(items: list[dict], predictions: list[tuple]) -> dict[str, dict]:
             row["emergency"][0] += ok
             row["emergency"][1] += 1
         else:
-            row["topic"][0] += topic == item["topic"] or (also and also[0] == item["topic"])
+            row["topic"][0] += topic == item["topic"] or bool(also and also[0] == item["topic"])
             row["topic"][1] += 1
     return {lang: {k: v[0] / v[1] if v[1] else 1.0 for k, v in row.items()} for lang, row in table.items()}
 
