@@ -63,10 +63,19 @@ def latest_model() -> Path:
 
 
 def store_is_expiring(store) -> bool:
-    """True for the stores that forget; Rasa's fallback InMemoryTrackerStore never does."""
+    """True for the stores that forget; Rasa's fallback InMemoryTrackerStore never does.
+
+    Rasa wraps the configured store in a FailSafeTrackerStore whose own fallback, used after
+    any store error, is that never-forgetting InMemoryTrackerStore: it is replaced here too.
+    """
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
     from bot.stores.memory import ExpiringInMemoryTrackerStore
     from bot.stores.redis import ExpiringRedisTrackerStore
 
+    if isinstance(store, FailSafeTrackerStore):
+        store._fallback_tracker_store = ExpiringInMemoryTrackerStore(store.domain)
+        store = store._tracker_store
     return isinstance(store, (ExpiringInMemoryTrackerStore, ExpiringRedisTrackerStore))
 
 

@@ -44,5 +44,10 @@ def configure_logging(level: str | None = None) -> None:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())
-    os.environ.setdefault("LOG_LEVEL", level)
+    os.environ["LOG_LEVEL"] = logging.getLevelName(max(logging.WARNING, logging.getLevelName(level)))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # Rasa's structured logs print every message text at DEBUG; unconfigured, structlog
+    # prints at every level (Rasa's own CLI configures it, our launcher must do it too).
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(max(logging.WARNING, logging.getLevelName(level)))

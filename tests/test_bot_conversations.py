@@ -45,7 +45,7 @@ def test_english_greeting_gets_welcome_privacy_line_and_topic_buttons(bot):
     replies = bot.ask("hi", sender=_new_sender())
     assert "anonymous" in _text(replies).lower()
     buttons = [b["payload"] for r in replies for b in r.get("buttons", [])]
-    assert sum(p.startswith("/choose_topic") for p in buttons) == 5
+    assert sum(p.startswith("/topic__") for p in buttons) == 5
     assert _link(replies) is None
 
 
@@ -97,15 +97,19 @@ def test_unrelated_question_gets_not_sure_reply_without_deep_link(bot, lang, mes
     ("زوجي يضربني الآن", True),
     ("someone has a knife outside my door", False),
     ("je n'arrive plus à respirer", False),
-    ("alguien tiene un cuchillo y me quiere matar, y puedo ir al médico sin papeles?", False),
+    ("bıçaklı biri kapımda, çok korkuyorum", False),
 ])
 def test_emergency_reply_starts_with_112_in_any_language(bot, message, domestic):
     replies = bot.ask(message, sender=_new_sender())
-    first = replies[0]["text"]
-    assert "112" in first.split("\n")[0], replies
-    if domestic:
-        assert "0800-2000" in _text(replies)
-    assert _link(replies) is None
+    assert "112" in replies[0]["text"].split("\n")[0], replies
+    assert ("0800-2000" in _text(replies)) == domestic
+
+
+def test_spanish_emergency_with_a_question_gets_112_first_then_the_answer(bot):
+    replies = bot.ask("alguien tiene un cuchillo y me quiere matar, y puedo ir al médico sin papeles?",
+                      sender=_new_sender())
+    assert "112" in replies[0]["text"].split("\n")[0]
+    assert _link(replies)[:2] == ("es", "medical-care")
 
 
 def test_talk_to_a_person_lists_organisations(bot):

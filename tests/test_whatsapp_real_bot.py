@@ -55,7 +55,7 @@ def test_signed_dutch_question_is_answered_in_dutch_with_the_deep_link(whatsapp_
                          "wamid.dutch-1")
     assert reply.status_code == 200
     [sent] = whatsapp_bot.graph.wait_for(1, timeout=30)
-    assert sent["path"] == "/1055/messages"
+    assert sent["path"].endswith("/1055/messages")
     assert sent["headers"]["Authorization"] == "Bearer token-123"
     assert sent["json"]["to"] == PHONE
     body = json.dumps(sent["json"], ensure_ascii=False)

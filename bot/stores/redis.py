@@ -38,8 +38,14 @@ class ExpiringRedisLockStore(RedisLockStore):
 
     LOCK_SECONDS = 120  # a lock is deleted after its message; this only bounds a crash's leftovers
 
-    def __init__(self, host: str = "localhost", port: int = 6379, db: int = 1,
-                 password: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, endpoint_config: Any = None, host: str = "localhost", port: int = 6379,
+                 db: int = 1, password: str | None = None, **kwargs: Any) -> None:
+        if endpoint_config is not None:  # how Rasa builds a lock store from endpoints.yml
+            settings = dict(endpoint_config.kwargs)
+            host = endpoint_config.url or host
+            port, db = settings.pop("port", port), settings.pop("db", db)
+            password = settings.pop("password", password)
+            kwargs = {**settings, **kwargs}
         kwargs.setdefault("key_prefix", KEY_PREFIX.rstrip(":"))
         super().__init__(host=host, port=int(port), db=int(db), password=password, **kwargs)
 
