@@ -67,7 +67,9 @@ def _variation(text: str, lang: str, buttons: list | None = None, **conditions: 
 
 
 def _answer(local_opening: str, url: str, texts: BotTexts) -> str:
-    return f"{mdunits.plain(local_opening)}\n\n{texts('read_more')} {url}"
+    # One "\n", not a blank line: Rasa's REST channel splits replies at blank lines, and the
+    # answer and its link belong in one message.
+    return f"{mdunits.plain(local_opening)}\n{texts('read_more')} {url}"
 
 
 def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) -> dict:

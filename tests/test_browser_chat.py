@@ -25,23 +25,28 @@ def _chat(page, site_server, lang, question):
     page.locator(".chat-open").click()
     page.locator(".chat-input").fill(question)
     page.locator(".chat-send").click()
-    reply = page.locator(".chat-bot").first
-    reply.wait_for(timeout=30_000)
+    reply = page.locator(".chat-bot").last
+    page.locator(".chat-bot").first.wait_for(timeout=30_000)
     return reply
 
 
 def test_arabic_web_chat_answers_in_arabic_right_to_left_with_a_site_link(page, site_server, bot):
     reply = _chat(page, site_server, "ar", "ما عندي أوراق ولا تأمين، هل أقدر أروح للطبيب؟")
     assert page.evaluate("getComputedStyle(document.querySelector('.chat-box')).direction") == "rtl"
-    link = reply.locator("a.chat-link")
+    link = page.locator(".chat-bot a.chat-link").first
+    link.wait_for(timeout=30_000)
     assert "/ar/medical-care/#" in link.get_attribute("href")
+    assert link.get_attribute("href").startswith(site_server)
     assert page.evaluate("sessionStorage.getItem('rights-chat-session')")
     assert _outside(page.requests) == []
 
 
 def test_french_web_chat_answers_in_french(page, site_server, bot):
-    reply = _chat(page, site_server, "fr", "je suis sans papiers, est-ce que je peux voir un médecin ?")
-    assert "/fr/medical-care/#" in reply.inner_text()
+    _chat(page, site_server, "fr", "je suis sans papiers, est-ce que je peux voir un médecin ?")
+    link = page.locator(".chat-bot a.chat-link").first
+    link.wait_for(timeout=30_000)
+    assert "/fr/medical-care/#" in link.inner_text()
+    assert page.evaluate("getComputedStyle(document.querySelector('.chat-box')).direction") == "ltr"
     assert _outside(page.requests) == []
 
 

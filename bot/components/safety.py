@@ -19,12 +19,17 @@ ALSO_ASKED = "also_asked"
 
 
 def _pattern(terms: list[str]) -> re.Pattern | None:
-    """One regex for a list of terms: whole words in Latin script, substrings in Arabic script
-    (where prefixes such as و and ال attach to the word)."""
+    """One regex for a list of terms. Arabic script: substrings (prefixes such as و and ال
+    attach to the word). Latin script: from the start of a word, so endings may follow
+    (Turkish "bıçak" -> "bıçaklı", English "stab" -> "stabbed"); terms under four letters
+    only as whole words."""
     parts = []
     for term in {normalize(t) for t in terms if t.strip()}:
         escaped = re.escape(term)
-        parts.append(escaped if re.search(r"[\u0600-\u06ff]", term) else rf"(?<!\w){escaped}(?!\w)")
+        if re.search(r"[\u0600-\u06ff]", term):
+            parts.append(escaped)
+        else:
+            parts.append(rf"(?<!\w){escaped}" + (r"(?!\w)" if len(term) < 4 else ""))
     return re.compile("|".join(sorted(parts, key=len, reverse=True))) if parts else None
 
 
