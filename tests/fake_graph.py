@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import socket
 import threading
 import time
@@ -13,6 +15,31 @@ from typing import Any
 from aiohttp import web
 from rasa.core.channels.channel import register
 from sanic import Sanic
+
+
+class KeepRecords(logging.Handler):
+    """Keep every log record of the process, for privacy assertions."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def all_logs():
+    """Capture every record at DEBUG on the root logger while the block runs."""
+    handler, root = KeepRecords(), logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield handler.records
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
 
 
 def free_port() -> int:

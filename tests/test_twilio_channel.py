@@ -14,7 +14,7 @@ from twilio.request_validator import RequestValidator
 from bot.channels.twilio import NumberedChoices, TwilioInput, render_twiml, sender_hash
 from bot.channels.whatsapp import Incoming
 from bot.privacy import default_hasher
-from tests.fake_graph import ARABIC_BUTTONS, SCHOOL_URL, ChannelServer, DemoBot, LoopThread
+from tests.fake_graph import ARABIC_BUTTONS, SCHOOL_URL, ChannelServer, DemoBot, LoopThread, all_logs
 
 TOKEN = "twilio-auth-token"
 PUBLIC_URL = "https://bot.example.org/webhooks/twilio_secure/webhook"
@@ -23,26 +23,18 @@ NAME = "Yusuf Hosseini"
 RECORDS: list[logging.LogRecord] = []
 
 
-class _Keep(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        RECORDS.append(record)
-
-
 @pytest.fixture(scope="module")
 def rig():
-    handler, root = _Keep(level=logging.DEBUG), logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    loop, bot = LoopThread(), DemoBot()
-    channel = TwilioInput.from_env({"TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_WEBHOOK_URL": PUBLIC_URL})
-    server = ChannelServer([channel], bot)
-    url = loop.run(server.start()) + "/webhooks/twilio_secure/webhook"
-    yield SimpleNamespace(url=url, bot=bot)
-    loop.run(server.stop())
-    loop.stop()
-    root.removeHandler(handler)
-    root.setLevel(old_level)
+    global RECORDS
+    with all_logs() as records:
+        RECORDS = records
+        loop, bot = LoopThread(), DemoBot()
+        channel = TwilioInput.from_env({"TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_WEBHOOK_URL": PUBLIC_URL})
+        server = ChannelServer([channel], bot)
+        url = loop.run(server.start()) + "/webhooks/twilio_secure/webhook"
+        yield SimpleNamespace(url=url, bot=bot)
+        loop.run(server.stop())
+        loop.stop()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from rasa.shared.exceptions import RasaException
 
 from bot.channels import limits
 from bot.channels.whatsapp import GraphClient, WhatsAppInput
-from tests.fake_graph import (ARABIC_BUTTONS, SCHOOL_URL, ChannelServer, DemoBot, FakeGraph,
+from tests.fake_graph import (ARABIC_BUTTONS, all_logs, SCHOOL_URL, ChannelServer, DemoBot, FakeGraph,
                               LoopThread, free_port)
 
 PHONE = "31612345678"
@@ -29,28 +29,20 @@ ENV = {"WHATSAPP_VERIFY_TOKEN": "verify-me", "WHATSAPP_APP_SECRET": "app-secret"
 RECORDS: list[logging.LogRecord] = []
 
 
-class _Keep(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        RECORDS.append(record)
-
-
 @pytest.fixture(scope="module")
 def rig():
-    handler, root = _Keep(level=logging.DEBUG), logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    loop, graph, bot = LoopThread(), FakeGraph(), DemoBot()
-    api_url = loop.run(graph.start())
-    channel = WhatsAppInput.from_env({**ENV, "WHATSAPP_API_URL": api_url})
-    server = ChannelServer([channel], bot)
-    url = loop.run(server.start()) + "/webhooks/whatsapp/webhook"
-    yield SimpleNamespace(url=url, graph=graph, bot=bot, channel=channel, loop=loop)
-    loop.run(server.stop())
-    loop.run(graph.stop())
-    loop.stop()
-    root.removeHandler(handler)
-    root.setLevel(old_level)
+    global RECORDS
+    with all_logs() as records:
+        RECORDS = records
+        loop, graph, bot = LoopThread(), FakeGraph(), DemoBot()
+        api_url = loop.run(graph.start())
+        channel = WhatsAppInput.from_env({**ENV, "WHATSAPP_API_URL": api_url})
+        server = ChannelServer([channel], bot)
+        url = loop.run(server.start()) + "/webhooks/whatsapp/webhook"
+        yield SimpleNamespace(url=url, graph=graph, bot=bot, channel=channel, loop=loop)
+        loop.run(server.stop())
+        loop.run(graph.stop())
+        loop.stop()
 
 
 @pytest.fixture
