@@ -156,3 +156,30 @@ def test_drift_between_content_and_templates_is_reported(content, locales):
     pages, _ = load_all(content)
     [problem] = translations.drift(pages, locales)
     assert problem.path.endswith("medical-care.pot") and "make translations" in problem.fix
+
+
+def test_page_past_its_review_date_is_shown_as_due_for_review(tmp_path, content, locales):
+    import datetime as dt
+
+    result = build_site(out=tmp_path / "site", work=tmp_path / "i18n", content=content,
+                        locales=locales, only=["en", "fr"], today=dt.date(2027, 6, 1))
+    assert result.languages == ["en", "fr"]
+    assert "review-due" in (tmp_path / "site/en/medical-care/index.html").read_text()
+    current = build_site(out=tmp_path / "site2", work=tmp_path / "i18n2", content=content,
+                         locales=locales, only=["en"], today=dt.date(2026, 12, 1))
+    assert current.languages == ["en"]
+    assert "review-due" not in (tmp_path / "site2/en/medical-care/index.html").read_text()
+
+
+def test_a_ninth_language_needs_one_command_and_gets_its_name_and_direction_from_babel(
+        tmp_path, content, locales):
+    (locales / "he" / "LC_MESSAGES").mkdir(parents=True)
+    pages, _ = load_all(content)
+    translations.update(pages, ["he"], locales)
+    assert (locales / "he/LC_MESSAGES/medical-care.po").exists()
+    assert (locales / "he/review.yml").read_text().count(": draft") == len(pages) + 2
+    result = build_site(out=tmp_path / "site", work=tmp_path / "i18n", content=content,
+                        locales=locales, only=["he"])
+    assert result.languages == ["he"]
+    assert 'dir="rtl"' in (tmp_path / "site/he/medical-care/index.html").read_text()
+    assert "עברית" in (tmp_path / "site/index.html").read_text()
