@@ -91,7 +91,7 @@ def _anchor_lines(local: LocalPage, page: Page, lang: str, ui: UI) -> str:
 
 
 def page_markdown(page: Page, local: LocalPage, lang: Language, ui: UI, reviewed: bool,
-                  today: dt.date) -> str:
+                  today: dt.date, top: str = "") -> str:
     """The Markdown of one page in one language, with notices, share links and sources."""
     mark = fallback_marker(ui.text("fallback"))
     meta = {"title": local.title, "description": mdunits.plain(local.summary)}
@@ -107,6 +107,7 @@ def page_markdown(page: Page, local: LocalPage, lang: Language, ui: UI, reviewed
     if not page.review_done:
         review_line += " " + ui.text("review_pending", role=local.shown(local.reviewer_role, mark))
     parts.append(f'<p class="review-meta">{review_line}</p>\n\n')
+    parts.append(top)
     if today > page.review_by:
         due = format_date(page.review_by, format="long", locale=lang.code)
         parts.append(f'/// warning | {ui.text("review_due", date=due)}\n'
@@ -124,12 +125,12 @@ def page_markdown(page: Page, local: LocalPage, lang: Language, ui: UI, reviewed
 
 
 def home_extra(pages: dict[str, Page], locals_: dict[str, LocalPage], ui: UI) -> str:
-    """The topic list of the home page."""
-    lines = [f"\n## {ui.text('topics')} {{#topics}}\n\n"]
+    """The topic list of the home page, right under its summary."""
+    lines = [f"## {ui.text('topics')} {{#topics}}\n\n"]
     for slug in TOPICS:
         if slug in locals_:
             lines.append(f"- **[{locals_[slug].title}]({slug}.md)**: {locals_[slug].summary}\n")
-    return "".join(lines)
+    return "".join(lines) + "\n"
 
 
 def mkdocs_config(lang: Language, languages: list[Language], nav: list, ui: UI, docs: Path,
@@ -181,10 +182,8 @@ def render_language(lang: Language, languages: list[Language], pages: dict[str, 
             problems += tr.problems
         locals_[slug] = localize(page, lang.code, tr, mark)
     for slug, page in pages.items():
-        text = page_markdown(page, locals_[slug], lang, ui, states.get(slug) == "reviewed", today)
-        if slug == "home":
-            text = text.replace(f"## {ui.text('sources')} {{#sources}}",
-                                home_extra(pages, locals_, ui) + f"\n## {ui.text('sources')} {{#sources}}", 1)
+        top = home_extra(pages, locals_, ui) if slug == "home" else ""
+        text = page_markdown(page, locals_[slug], lang, ui, states.get(slug) == "reviewed", today, top)
         name = "index.md" if slug == "home" else f"{slug}.md"
         (docs / name).write_text(text, encoding="utf-8")
     nav = [{locals_[s].title: ("index.md" if s == "home" else f"{s}.md")}

@@ -12,7 +12,7 @@ STRINGS = {
     # Translators: shown under the page title; {date} is a date such as "23 November 2026".
     "reviewed": _("Last reviewed on {date}."),
     # Translators: {role} is who reviews the page, for example "NGO legal adviser".
-    "review_pending": _("This page has not yet been checked by a {role}."),
+    "review_pending": _("Not yet checked by: {role}."),
     # Translators: {date} is the date the page should have been reviewed by.
     "review_due": _("Due for review: this page should have been checked again by {date}. "
                     "Some information may be out of date."),
