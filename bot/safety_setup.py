@@ -38,6 +38,12 @@ class RedactingFilter(logging.Filter):
 
 def configure_logging(level: str | None = None) -> None:
     """WARNING for Rasa and the web server (their DEBUG and INFO lines contain message text)."""
+    import warnings
+
+    # Import-time deprecation noise from Rasa's dependencies, and a notice about a Rasa 2
+    # feature this project does not use, would hide the lines that matter.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
     level = (level or os.environ.get("BOT_LOG_LEVEL") or "WARNING").upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in NOISY:
