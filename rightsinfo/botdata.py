@@ -74,6 +74,7 @@ def _answer(local_opening: str, url: str, texts: BotTexts) -> str:
 
 def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) -> dict:
     """Write domain.yml, data/nlu.yml, data/rules.yml and config.yml; return a summary."""
+    (out / "data").mkdir(parents=True, exist_ok=True)
     pages, _ = load_all(content)
     languages = all_languages(locales)
     codes = [lang.code for lang in languages]
@@ -187,7 +188,6 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
         if component["name"].endswith("SafetyOverrides"):
             component["danger"] = {lang: sorted(ts) for lang, ts in terms["danger"].items()}
             component["domestic"] = {lang: sorted(ts) for lang, ts in terms["domestic"].items()}
-    (out / "data").mkdir(parents=True, exist_ok=True)
     _dump(out / "domain.yml", domain)
     (out / "data" / "nlu.yml").write_text(_nlu_yaml(examples), encoding="utf-8")
     _dump(out / "data" / "rules.yml", {"version": "3.1", "rules": rules})
