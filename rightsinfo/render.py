@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -47,7 +48,7 @@ class Build:
     problems: list[Problem] = field(default_factory=list)
 
 
-def fallback_marker(label: str) -> callable:
+def fallback_marker(label: str) -> Callable[[str], str]:
     """Wrap an English fallback in a visible, labelled span."""
     tag = (f'<span class="fallback" lang="en" dir="ltr" title="{html.escape(label)}">'
            f'<abbr class="fallback__mark">EN</abbr> ')
@@ -107,11 +108,11 @@ def page_markdown(page: Page, local: LocalPage, lang: Language, ui: UI, reviewed
     if not page.review_done:
         review_line += " " + ui.text("review_pending", role=local.shown(local.reviewer_role, mark))
     parts.append(f'<p class="review-meta">{review_line}</p>\n\n')
-    parts.append(top)
     if today > page.review_by:
         due = format_date(page.review_by, format="long", locale=lang.code)
         parts.append(f'/// warning | {ui.text("review_due", date=due)}\n'
                      f'    attrs: {{class: review-due}}\n///\n\n')
+    parts.append(top)
     body = _anchor_lines(local, page, lang.code, ui) if page.kind == "topic" else local.body
     parts.append(body.rstrip() + "\n\n")
     if page.slug == "about":
@@ -124,7 +125,7 @@ def page_markdown(page: Page, local: LocalPage, lang: Language, ui: UI, reviewed
     return "".join(parts)
 
 
-def home_extra(pages: dict[str, Page], locals_: dict[str, LocalPage], ui: UI) -> str:
+def home_extra(locals_: dict[str, LocalPage], ui: UI) -> str:
     """The topic list of the home page, right under its summary."""
     lines = [f"## {ui.text('topics')} {{#topics}}\n\n"]
     for slug in TOPICS:
@@ -182,7 +183,7 @@ def render_language(lang: Language, languages: list[Language], pages: dict[str, 
             problems += tr.problems
         locals_[slug] = localize(page, lang.code, tr, mark)
     for slug, page in pages.items():
-        top = home_extra(pages, locals_, ui) if slug == "home" else ""
+        top = home_extra(locals_, ui) if slug == "home" else ""
         text = page_markdown(page, locals_[slug], lang, ui, states.get(slug) == "reviewed", today, top)
         name = "index.md" if slug == "home" else f"{slug}.md"
         (docs / name).write_text(text, encoding="utf-8")

@@ -58,6 +58,5 @@ class UI:
         return (translated or english).format(**values)
 
     def all(self) -> dict[str, str]:
-        """Every text without placeholders filled, for the theme templates."""
-        return {key: self.text(key, **dict.fromkeys(("date", "role"), "")) if "{" in STRINGS[key]
-                else self.text(key) for key in STRINGS}
+        """The texts without placeholders, for the theme templates (extra.ui)."""
+        return {key: self.text(key) for key, english in STRINGS.items() if "{" not in english}
