@@ -83,7 +83,7 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
     terms = yaml.safe_load((BOT / "data" / "emergency_terms.yml").read_text(encoding="utf-8"))
     responses: dict[str, list] = {}
     examples: dict[str, list[dict]] = {}
-    answers: dict[str, dict] = {}
+    answered: list[str] = []  # question intents, each with its own rule
 
     def add_examples(intent: str, lang: str, texts: list[str]) -> None:
         bucket = examples.setdefault(intent, [])
@@ -117,7 +117,8 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
                     _variation(_answer(question.opening, url, texts), code))
                 add_examples(intent, code, [mdunits.plain(question.heading), *question.asked,
                                             *sentences(mdunits.plain(question.opening))])
-                answers.setdefault(intent, {"topic": slug, "id": question.id})
+                if intent not in answered:
+                    answered.append(intent)
                 buttons.append({"title": mdunits.plain(question.heading), "payload": f"/{intent}"})
             responses.setdefault(f"utter_{topic_intent(slug)}", []).append(
                 _variation(texts("choose_question", topic=mdunits.plain(local.title)), code, buttons))
@@ -162,7 +163,7 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
         "session_config": {"session_expiration_time": 30, "carry_over_slots_to_new_session": True},
     }
     rules = [{"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]}
-             for intent in answers]
+             for intent in answered]
     direct = {"greet": ["utter_greet"], "goodbye": ["utter_goodbye"], "thanks": ["utter_thanks"],
               "human": ["utter_human"], "privacy": ["utter_privacy"], "out_of_scope": ["utter_not_sure"],
               "nlu_fallback": ["utter_not_sure"], "emergency": ["utter_emergency"],
@@ -192,7 +193,6 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
     (out / "data" / "nlu.yml").write_text(_nlu_yaml(examples), encoding="utf-8")
     _dump(out / "data" / "rules.yml", {"version": "3.1", "rules": rules})
     _dump(out / "config.yml", config)
-    (out / "answers.json").write_text(json.dumps(answers, indent=1), encoding="utf-8")
     return {"intents": len(examples), "examples": sum(len(v) for v in examples.values()),
             "languages": codes}
 
