@@ -112,12 +112,17 @@ def default_pipeline_model() -> Path:
 
     from rasa.model_training import train_nlu
 
+    import shutil
+
     data = BOT_BUILD / "data" / "nlu.yml"
-    config = Path(__import__("rasa").__file__).parent / "cli" / "initial_project" / "config.yml"
-    name = "default-" + hashlib.sha256(data.read_bytes() + config.read_bytes()).hexdigest()[:12]
+    template = Path(__import__("rasa").__file__).parent / "cli" / "initial_project" / "config.yml"
     out = BOT_BUILD / "baseline"
+    out.mkdir(parents=True, exist_ok=True)
+    name = "default-" + hashlib.sha256(data.read_bytes()).hexdigest()[:12]
     model = out / f"{name}.tar.gz"
     if not model.exists():
+        # A copy: Rasa writes the pipeline it picks back into the config file it is given.
+        config = shutil.copy(template, out / "config.yml")
         train_nlu(config=str(config), nlu_data=str(data), output=str(out), fixed_model_name=name,
                   domain=str(BOT_BUILD / "domain.yml"))
     return model
