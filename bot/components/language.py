@@ -27,9 +27,13 @@ EXPLICIT = "language_explicit"
 WORD = re.compile(r"\w+")
 
 
+# Names people type that are not in the Unicode locale data (Babel says "Persian").
+ALIASES = {"farsi": "fa", "parsi": "fa", "arabi": "ar", "arabic": "ar", "turkish": "tr"}
+
+
 def language_names(codes: list[str]) -> dict[str, str]:
     """Normalised name -> code, for every language named in every language (from Babel)."""
-    names: dict[str, str] = {}
+    names: dict[str, str] = {alias: code for alias, code in ALIASES.items() if code in codes}
     for code in codes:
         for other in codes:
             name = Locale.parse(other).languages.get(code)
