@@ -120,3 +120,10 @@ def test_talk_to_a_person_lists_organisations(bot):
 def test_what_do_you_store_gives_privacy_summary_and_link(bot):
     replies = bot.ask("do you save my messages? is this chat anonymous?", sender=_new_sender())
     assert "/en/privacy/" in _text(replies)
+
+
+@pytest.mark.parametrize("name", ["farsi", "فارسی", "Persian"])
+def test_naming_farsi_switches_the_conversation_to_farsi(bot, name):
+    replies = bot.ask(name, sender=_new_sender())
+    assert re.search(r"[\u0600-\u06ff]", replies[0]["text"]), replies
+    assert "فارسی" in replies[0]["text"]
