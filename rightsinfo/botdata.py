@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 
 from rightsinfo import catalogs, mdunits
-from rightsinfo.content import CONTENT, TOPICS, Page, load_all
-from rightsinfo.languages import LOCALES, SOURCE, Language, all_languages
+from rightsinfo.content import CONTENT, TOPICS, load_all
+from rightsinfo.languages import LOCALES, SOURCE, all_languages
 from rightsinfo.localize import LocalPage, localize
 from rightsinfo.problems import ROOT
 

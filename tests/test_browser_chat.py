@@ -31,7 +31,7 @@ def _chat(page, site_server, lang, question):
 
 
 def test_arabic_web_chat_answers_in_arabic_right_to_left_with_a_site_link(page, site_server, bot):
-    reply = _chat(page, site_server, "ar", "ما عندي أوراق ولا تأمين، هل أقدر أروح للطبيب؟")
+    _chat(page, site_server, "ar", "ما عندي أوراق ولا تأمين، هل أقدر أروح للطبيب؟")
     assert page.evaluate("getComputedStyle(document.querySelector('.chat-box')).direction") == "rtl"
     link = page.locator(".chat-bot a.chat-link").first
     link.wait_for(timeout=30_000)
