@@ -69,7 +69,10 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         self.model = model
         lingua_langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper()))
                         for c in self.languages]
-        self.detector = LanguageDetectorBuilder.from_languages(*lingua_langs).build()
+        # Preloaded: lingua otherwise loads a language's models on its first message, which
+        # made the first Arabic or Turkish question after a start wait for a disk read.
+        self.detector = (LanguageDetectorBuilder.from_languages(*lingua_langs)
+                         .with_preloaded_language_models().build())
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext):

@@ -1,12 +1,19 @@
-"""Conversation state without the words: user texts are dropped before a tracker is stored."""
+"""Conversation state without the words: user texts are dropped and old turns cut before a
+tracker is stored."""
 
 from __future__ import annotations
 
 import json
+import os
+from functools import lru_cache
 
+from rasa.shared.core.conversation import Dialogue
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
 
 KEEP_ENTITIES = {"language", "also_asked"}  # a language code and an intent name: nothing typed
+KEEP_TURNS = 2  # the bot's rules and policies look back one turn; two leave a margin
 
 
 def scrub(dialogue: dict) -> dict:
@@ -27,9 +34,64 @@ def scrub(dialogue: dict) -> dict:
     return dialogue
 
 
+def trim(dialogue: dict, slots: dict, turns: int | None = None) -> dict:
+    """Keep the session start, the current slot values and the last `turns` user turns.
+
+    Rasa reads and writes a conversation's whole history on every message, so without this a
+    long conversation gets slower with every message. The bot's rules look at the latest
+    intent and action only, and the language lives in a slot, so older turns are never used.
+    """
+    turns = turns or int(os.environ.get("BOT_KEEP_TURNS") or KEEP_TURNS)
+    events = dialogue.get("events", [])
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    if len(users) <= turns:
+        return dialogue
+    cut = users[-turns]
+    if _is_action(events[cut - 1], "action_listen"):
+        cut -= 1
+    started = max((i for i in range(cut) if events[i].get("event") == "session_started"), default=None)
+    head = []
+    if started is not None:
+        head = events[started - 1:started + 1] if started and _is_action(
+            events[started - 1], "action_session_start") else [events[started]]
+    timestamp = (head or events[cut:])[-1 if head else 0].get("timestamp")
+    slot_events = [{"event": "slot", "name": name, "value": value, "timestamp": timestamp}
+                   for name, value in slots.items() if value is not None]
+    dialogue["events"] = head + slot_events + events[cut:]
+    return dialogue
+
+
+def _is_action(event: dict, name: str) -> bool:
+    return event.get("event") == "action" and event.get("name") == name
+
+
+@lru_cache(maxsize=1)
+def _event_classes() -> dict[str, type[Event]]:
+    """Event type name -> class. Rasa's Event.from_parameters walks every Event subclass for
+    each event it reads, which was most of the time spent loading a conversation."""
+    classes: dict[str, type[Event]] = {}
+    for cls in all_subclasses(Event):
+        classes.setdefault(cls.type_name, cls)
+    return classes
+
+
+def _event(parameters: dict) -> Event | None:
+    cls = _event_classes().get(parameters.get("event"))
+    return cls._from_parameters(parameters) if cls else Event.from_parameters(parameters)
+
+
 class ScrubbedSerialisation:
-    """Mixin for tracker stores: serialise trackers with `scrub` applied."""
+    """Mixin for tracker stores: serialise trackers trimmed and with `scrub` applied."""
 
     @staticmethod
     def serialise_tracker(tracker: DialogueStateTracker) -> str:
-        return json.dumps(scrub(tracker.as_dialogue().as_dict()))
+        dialogue = trim(tracker.as_dialogue().as_dict(), tracker.current_slot_values())
+        return json.dumps(scrub(dialogue))
+
+    def deserialise_tracker(self, sender_id: str, serialised: str | bytes) -> DialogueStateTracker:
+        """Rasa's deserialisation, with event classes looked up in a dictionary."""
+        data = json.loads(serialised)
+        events = [e for e in map(_event, data.get("events") or []) if e is not None]
+        tracker = self.init_tracker(sender_id)
+        tracker.recreate_from_dialogue(Dialogue(data.get("name"), events))
+        return tracker

@@ -1,0 +1,100 @@
+"""Rasa NLU component: intents from word and character n-grams with logistic regression, in one step."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import joblib
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+logger = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class NgramIntentClassifier(GraphComponent, IntentClassifier):
+    """The same model as Rasa's two CountVectorsFeaturizers plus LogisticRegressionClassifier
+    (word counts and character n-gram counts within words, balanced class weights), built as
+    one scikit-learn pipeline.
+
+    Rasa's featurizers also build per-token sequence features, which this classifier never
+    uses, and combine sparse matrices message by message: a quarter of the time the bot
+    spent on a message. Here a message is vectorised once, straight into the sentence row
+    the classifier needs. Runs after TextNormalizer, so it sees normalised text.
+    """
+
+    MODEL_FILE = "intent_classifier.joblib"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"word_ngrams": [1, 1], "char_ngrams": [2, 5], "C": 1.0, "max_iter": 200,
+                "tol": 1e-4, "solver": "liblinear", "random_state": 42, "ranking_length": 10}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 pipeline: Pipeline | None = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._storage, self._resource = model_storage, resource
+        self.pipeline = pipeline
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs):
+        try:
+            with model_storage.read_from(resource) as path:
+                pipeline = joblib.load(path / cls.MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("intent classifier: no trained model in the model file")
+            pipeline = None
+        return cls(config, model_storage, resource, pipeline)
+
+    def _new_pipeline(self) -> Pipeline:
+        c = self.config
+        features = FeatureUnion([
+            ("words", CountVectorizer(token_pattern=r"(?u)\b\w+\b", lowercase=False,
+                                      ngram_range=tuple(c["word_ngrams"]))),
+            ("chars", CountVectorizer(analyzer="char_wb", lowercase=False,
+                                      ngram_range=tuple(c["char_ngrams"]))),
+        ])
+        classifier = LogisticRegression(C=c["C"], solver=c["solver"], max_iter=c["max_iter"],
+                                        tol=c["tol"], random_state=c["random_state"],
+                                        class_weight="balanced")
+        return Pipeline([("features", features), ("classifier", classifier)])
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        if len({e.get(INTENT) for e in examples}) < 2:
+            raise ValueError("intent classifier: the training data needs at least two intents")
+        self.pipeline = self._new_pipeline().fit([e.get(TEXT) for e in examples],
+                                                 [e.get(INTENT) for e in examples])
+        with self._storage.write_to(self._resource) as path:
+            joblib.dump(self.pipeline, path / self.MODEL_FILE)
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.pipeline is None:
+            return messages
+        texts = [m.get(TEXT) or "" for m in messages]
+        probabilities = self.pipeline.predict_proba(texts)
+        names = self.pipeline.classes_
+        for message, row in zip(messages, probabilities):
+            order = row.argsort()[::-1][: self.config["ranking_length"]]
+            ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
