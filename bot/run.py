@@ -88,13 +88,26 @@ async def _check_store(app, _loop) -> None:
         os._exit(3)
 
 
+def _preload_language_models() -> None:
+    """lingua's models, loaded once in the main process (see language.lingua_detector)."""
+    from bot.components.language import lingua_detector
+    from rightsinfo.languages import all_languages
+
+    lingua_detector([lang.code for lang in all_languages()], preload=True)
+
+
 def main() -> int:
     disable_telemetry()
     configure_logging()
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
 
+    workers = os.environ.get("SANIC_WORKERS", "1")
+    if workers != "1" and not os.environ.get("REDIS_URL"):
+        raise SystemExit(f"bot: SANIC_WORKERS={workers} needs REDIS_URL: several processes must "
+                         "share conversations and locks (see README, 'Several bot processes')")
     credentials, endpoint_file = write_config()
+    _preload_language_models()
     port = int(os.environ.get("BOT_PORT", "5005"))
     site = urlsplit(os.environ.get("SITE_URL", "http://localhost:8000"))
     origin = f"{site.scheme}://{site.netloc}"

@@ -42,6 +42,21 @@ def language_names(codes: list[str]) -> dict[str, str]:
     return names
 
 
+def lingua_detector(codes: list[str], preload: bool = False):
+    """A lingua detector for these languages.
+
+    lingua keeps its models in one cache per process, shared by every detector, and loads a
+    language's models on its first message unless asked to preload them. The bot's launcher
+    (bot/run.py) preloads them once, before the web server forks its workers: the first
+    Arabic or Turkish question then does not wait for a disk read, and the workers share
+    that memory instead of each holding a copy. Preloading uses a thread pool that does
+    not survive a fork, so detectors made inside a worker must not preload.
+    """
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return (builder.with_preloaded_language_models() if preload else builder).build()
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class LanguageDetector(GraphComponent, EntityExtractorMixin):
     """Detect the message language among the bot's languages.
@@ -67,12 +82,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         self.languages: list[str] = list(self._config["languages"])
         self.names = language_names(self.languages)
         self.model = model
-        lingua_langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper()))
-                        for c in self.languages]
-        # Preloaded: lingua otherwise loads a language's models on its first message, which
-        # made the first Arabic or Turkish question after a start wait for a disk read.
-        self.detector = (LanguageDetectorBuilder.from_languages(*lingua_langs)
-                         .with_preloaded_language_models().build())
+        self.detector = lingua_detector(self.languages)
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext):

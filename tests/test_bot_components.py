@@ -1,0 +1,53 @@
+"""The bot's speed-ups change nothing a user sees: same rules, same conversation state."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.components.answer_rules import one_step_answers
+from bot.stores.memory import ExpiringInMemoryTrackerStore
+
+def _rule(*steps, snippet: bool = True) -> TrackerWithCachedStates:
+    events = [ActionExecuted("...")] if snippet else []
+    events.append(ActionExecuted("action_listen"))
+    for step in steps:
+        events.append(UserUttered(intent={"name": step[1]}) if step[0] == "intent" else ActionExecuted(step[1]))
+    events.append(ActionExecuted("action_listen"))
+    domain = Domain.from_dict({"intents": ["a", "b", "c"], "actions": ["utter_a", "utter_b", "utter_c"]})
+    return TrackerWithCachedStates.from_events("rule", events, domain=domain, is_rule_tracker=True)
+
+
+def test_only_one_step_rules_are_looked_up_directly():
+    rules = [_rule(("intent", "a"), ("action", "utter_a")),
+             _rule(("intent", "b"), ("action", "utter_b")),
+             _rule(("intent", "b"), ("action", "utter_b"), ("intent", "c"), ("action", "utter_c"))]
+    # b (and c) appear in a two-step rule: RulePolicy must decide those.
+    assert one_step_answers(rules) == {"a": "utter_a"}
+
+
+DOMAIN = Domain.from_dict({"intents": ["greet", "ask"], "actions": ["utter_answer"],
+                           "slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}})
+
+
+def test_a_long_conversation_is_stored_short_and_keeps_its_language():
+    tracker = DialogueStateTracker("someone", DOMAIN.slots)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(SlotSet("language", "fa"))
+    for turn in range(40):
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(f"question {turn}", {"name": "ask", "confidence": 1.0}))
+        tracker.update(ActionExecuted("utter_answer"))
+    store = ExpiringInMemoryTrackerStore(DOMAIN)
+    asyncio.run(store.save(tracker))
+    restored = asyncio.run(store.retrieve("someone"))
+    assert len(restored.events) < 15
+    assert restored.get_slot("language") == "fa"
+    assert restored.latest_message.intent["name"] == "ask"
+    assert restored.latest_action_name == "utter_answer"
+    assert [type(e).__name__ for e in list(restored.events)[:2]] == ["ActionExecuted", "SessionStarted"]
