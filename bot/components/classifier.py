@@ -11,6 +11,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -30,7 +31,8 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
     Rasa's featurizers also build per-token sequence features, which this classifier never
     uses, and combine sparse matrices message by message: a quarter of the time the bot
     spent on a message. Here a message is vectorised once, straight into the sentence row
-    the classifier needs. Runs after TextNormalizer, so it sees normalised text.
+    the classifier needs. Runs after TextNormalizer and WhitespaceTokenizer and, like Rasa's
+    featurizers, counts the tokens joined by spaces (so punctuation is not counted).
     """
 
     MODEL_FILE = "intent_classifier.joblib"
@@ -73,11 +75,16 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
                                         class_weight="balanced")
         return Pipeline([("features", features), ("classifier", classifier)])
 
+    @staticmethod
+    def _text(message: Message) -> str:
+        tokens = message.get(TOKENS_NAMES[TEXT])
+        return " ".join(t.text for t in tokens) if tokens else message.get(TEXT) or ""
+
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if len({e.get(INTENT) for e in examples}) < 2:
             raise ValueError("intent classifier: the training data needs at least two intents")
-        self.pipeline = self._new_pipeline().fit([e.get(TEXT) for e in examples],
+        self.pipeline = self._new_pipeline().fit([self._text(e) for e in examples],
                                                  [e.get(INTENT) for e in examples])
         with self._storage.write_to(self._resource) as path:
             joblib.dump(self.pipeline, path / self.MODEL_FILE)
@@ -86,7 +93,7 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
             return messages
-        texts = [m.get(TEXT) or "" for m in messages]
+        texts = [self._text(m) for m in messages]
         probabilities = self.pipeline.predict_proba(texts)
         names = self.pipeline.classes_
         for message, row in zip(messages, probabilities):
