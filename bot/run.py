@@ -97,15 +97,15 @@ def _preload_language_models() -> None:
 
 
 def main() -> int:
+    workers = os.environ.get("SANIC_WORKERS", "1")
+    if workers != "1" and not os.environ.get("REDIS_URL"):
+        raise SystemExit(f"bot: SANIC_WORKERS={workers} needs REDIS_URL: several processes must "
+                         "share conversations and locks (see README, 'Several bot processes')")
     disable_telemetry()
     configure_logging()
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
 
-    workers = os.environ.get("SANIC_WORKERS", "1")
-    if workers != "1" and not os.environ.get("REDIS_URL"):
-        raise SystemExit(f"bot: SANIC_WORKERS={workers} needs REDIS_URL: several processes must "
-                         "share conversations and locks (see README, 'Several bot processes')")
     credentials, endpoint_file = write_config()
     _preload_language_models()
     port = int(os.environ.get("BOT_PORT", "5005"))

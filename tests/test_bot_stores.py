@@ -140,3 +140,11 @@ def test_redis_lock_store_locks_expire(redis_url):
     client = redis.Redis(port=port, db=1)
     [key] = client.keys("*abc")
     assert 0 < client.ttl(key) <= ExpiringRedisLockStore.LOCK_SECONDS
+
+
+def test_several_workers_without_redis_are_refused(monkeypatch):
+    # Workers with separate memory would each hold part of a conversation and its lock.
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with pytest.raises(SystemExit, match="needs REDIS_URL"):
+        run.main()
