@@ -179,6 +179,9 @@ def deployments() -> list[tuple[str, dict[str, str], subprocess.Popen | None]]:
 
 def training_time() -> None:
     from bot import train
+    from bot.safety_setup import configure_logging
+
+    configure_logging()
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["RASA_CACHE_DIRECTORY"] = str(Path(tmp) / "cache")
