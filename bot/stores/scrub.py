@@ -54,7 +54,7 @@ def trim(dialogue: dict, slots: dict, turns: int | None = None) -> dict:
     if started is not None:
         head = events[started - 1:started + 1] if started and _is_action(
             events[started - 1], "action_session_start") else [events[started]]
-    timestamp = (head or events[cut:])[-1 if head else 0].get("timestamp")
+    timestamp = (head[-1] if head else events[cut]).get("timestamp")
     slot_events = [{"event": "slot", "name": name, "value": value, "timestamp": timestamp}
                    for name, value in slots.items() if value is not None]
     dialogue["events"] = head + slot_events + events[cut:]
