@@ -146,14 +146,14 @@ def default_pipeline_model(epochs: int | None = None) -> Path:
 
 def format_table(results: dict[str, dict[str, dict]]) -> str:
     langs = sorted({lang for r in results.values() for lang in r})
-    lines = [f"{'system':<16} {'lang':<5} {'right topic':>11} {'oos rejected':>13} {'emergency':>10}"]
+    lines = [f"{'system':<18} {'lang':<5} {'right topic':>11} {'oos rejected':>13} {'emergency':>10}"]
     for system, table in results.items():
         for lang in langs + ["all"]:
             if lang == "all":
                 row = {k: sum(table[x][k] for x in langs) / len(langs) for k in ("topic", "oos", "emergency")}
             else:
                 row = table[lang]
-            lines.append(f"{system:<16} {lang:<5} {row['topic']:>10.0%} {row['oos']:>12.0%} "
+            lines.append(f"{system:<18} {lang:<5} {row['topic']:>10.0%} {row['oos']:>12.0%} "
                          f"{row['emergency']:>9.0%}")
         lines.append("")
     return "\n".join(lines)
