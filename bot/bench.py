@@ -4,9 +4,9 @@ resident memory and full training time, measured against the real bot process.""
 from __future__ import annotations
 
 import http.client
-import shutil
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -14,11 +14,11 @@ import sys
 import tempfile
 import threading
 import time
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from bot.paths import ROOT
 from bot.evaluate import load_eval
+from bot.paths import ROOT
 
 
 def _free_port() -> int:
@@ -54,7 +54,8 @@ def _memory_mb(pid: int) -> tuple[float, float]:
 
 
 def _field(path: Path, name: str) -> int:
-    return next(int(line.split()[1]) for line in path.read_text().splitlines() if line.startswith(name))
+    lines = path.read_text().splitlines()
+    return next(int(line.split()[1]) for line in lines if line.startswith(name))
 
 
 def _cpu_times() -> list[int]:
@@ -81,7 +82,8 @@ def _ask(url: str, sender: str, text: str) -> float:
     body = json.dumps({"sender": sender, "message": text}).encode()
     started = time.perf_counter()
     try:
-        connection.request("POST", parts.path, body=body, headers={"Content-Type": "application/json"})
+        connection.request("POST", parts.path, body=body,
+                           headers={"Content-Type": "application/json"})
         reply = connection.getresponse()
         reply.read()
     except (OSError, http.client.HTTPException):
@@ -120,8 +122,8 @@ def _percentile(values: list[float], share: float) -> float:
 def _start_redis() -> tuple[subprocess.Popen, str]:
     """A private redis-server on a free port, in memory only (nothing saved to disk)."""
     port = _free_port()
-    server = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
-                               "--save", "", "--appendonly", "no"],
+    server = subprocess.Popen([shutil.which("redis-server"), "--port", str(port),
+                               "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return server, f"redis://127.0.0.1:{port}"
 

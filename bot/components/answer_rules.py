@@ -28,8 +28,8 @@ def one_step_answers(trackers: list[TrackerWithCachedStates]) -> dict[str, str]:
     for tracker in trackers:
         if not tracker.is_rule_tracker:
             continue
-        events = [e for e in tracker.events
-                  if not (isinstance(e, ActionExecuted) and e.action_name == RULE_SNIPPET_ACTION_NAME)]
+        events = [e for e in tracker.events if not (
+            isinstance(e, ActionExecuted) and e.action_name == RULE_SNIPPET_ACTION_NAME)]
         names = [(type(e), getattr(e, "action_name", None)) for e in events]
         simple = (len(events) == 4 and names[0] == (ActionExecuted, ACTION_LISTEN_NAME)
                   and isinstance(events[1], UserUttered) and not events[1].entities
@@ -64,7 +64,8 @@ class AnswerRulePolicy(RulePolicy):
                                      rule_only_data: dict[str, Any] | None = None,
                                      **kwargs: Any) -> PolicyPrediction:
         answers = self.lookup.get(ANSWERS) or {}
-        answer = answers.get(tracker.latest_message.intent.get("name")) if tracker.latest_message else None
+        intent = tracker.latest_message.intent.get("name") if tracker.latest_message else None
+        answer = answers.get(intent)
         last = tracker.latest_action_name
         if answer and tracker.active_loop_name is None:
             if last == ACTION_LISTEN_NAME and answer in domain.action_names_or_texts:

@@ -1,12 +1,10 @@
-"""Rasa NLU component: intents from word and character n-grams with logistic regression, in one step."""
+"""Rasa NLU component: intents from word and character n-gram counts by logistic regression."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-import joblib
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -19,11 +17,11 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-logger = logging.getLogger(__name__)
+from bot.components.stored import StoredModel
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class NgramIntentClassifier(GraphComponent, IntentClassifier):
+class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     """The same model as Rasa's two CountVectorsFeaturizers plus LogisticRegressionClassifier
     (word counts and character n-gram counts within words, balanced class weights), built as
     one scikit-learn pipeline.
@@ -47,20 +45,6 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
         self.config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
         self.pipeline = pipeline
-
-    @classmethod
-    def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs):
-        try:
-            with model_storage.read_from(resource) as path:
-                pipeline = joblib.load(path / cls.MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            logger.warning("intent classifier: no trained model in the model file")
-            pipeline = None
-        return cls(config, model_storage, resource, pipeline)
 
     def _new_pipeline(self) -> Pipeline:
         c = self.config
@@ -86,8 +70,7 @@ class NgramIntentClassifier(GraphComponent, IntentClassifier):
             raise ValueError("intent classifier: the training data needs at least two intents")
         self.pipeline = self._new_pipeline().fit([self._text(e) for e in examples],
                                                  [e.get(INTENT) for e in examples])
-        with self._storage.write_to(self._resource) as path:
-            joblib.dump(self.pipeline, path / self.MODEL_FILE)
+        self.store(self.pipeline)
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import joblib
 from babel import Locale
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -21,6 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
 
+from bot.components.stored import StoredModel
 from bot.normalize import normalize
 
 EXPLICIT = "language_explicit"
@@ -58,7 +58,7 @@ def lingua_detector(codes: list[str], preload: bool = False):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class LanguageDetector(GraphComponent, EntityExtractorMixin):
+class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
     """Detect the message language among the bot's languages.
 
     In order: a message that names a language ("English", "عربی", "فارسی") is an explicit
@@ -84,19 +84,6 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         self.model = model
         self.detector = lingua_detector(self.languages)
 
-    @classmethod
-    def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs):
-        try:
-            with model_storage.read_from(resource) as path:
-                model = joblib.load(path / cls.MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            model = None
-        return cls(config, model_storage, resource, model)
-
     def train(self, training_data: TrainingData) -> Resource:
         texts, labels = [], []
         if self._config["examples_file"]:
@@ -109,8 +96,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2)
             classifier = MultinomialNB(alpha=0.1).fit(vectorizer.fit_transform(texts), labels)
             self.model = (vectorizer, classifier)
-            with self._storage.write_to(self._resource) as path:
-                joblib.dump(self.model, path / self.MODEL_FILE)
+            self.store(self.model)
         return self._resource
 
     def detect(self, text: str) -> tuple[str | None, bool]:

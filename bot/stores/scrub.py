@@ -49,7 +49,8 @@ def trim(dialogue: dict, slots: dict, turns: int | None = None) -> dict:
     cut = users[-turns]
     if _is_action(events[cut - 1], "action_listen"):
         cut -= 1
-    started = max((i for i in range(cut) if events[i].get("event") == "session_started"), default=None)
+    starts = [i for i in range(cut) if events[i].get("event") == "session_started"]
+    started = starts[-1] if starts else None
     head = []
     if started is not None:
         head = events[started - 1:started + 1] if started and _is_action(
