@@ -59,6 +59,9 @@ def score(items: list[dict], predictions: list[tuple]) -> dict[str, dict]:
 def rasa_predictions(model: Path, items: list[dict]) -> list[tuple[str, str | None]]:
     from rasa.core.agent import Agent
 
+    from bot import runner
+
+    runner.install()
     agent = Agent.load(str(model))
 
     async def run() -> list:

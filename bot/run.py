@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from bot import runner
 from bot.paths import BOT_BUILD, MODELS
 from bot.safety_setup import configure_logging, disable_telemetry
 
@@ -103,6 +104,7 @@ def main() -> int:
                          "share conversations and locks (see README, 'Several bot processes')")
     disable_telemetry()
     configure_logging()
+    runner.install()
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
 

@@ -51,3 +51,47 @@ def test_a_long_conversation_is_stored_short_and_keeps_its_language():
     assert restored.latest_message.intent["name"] == "ask"
     assert restored.latest_action_name == "utter_answer"
     assert [type(e).__name__ for e in list(restored.events)[:2]] == ["ActionExecuted", "SessionStarted"]
+
+
+def _conversation(model, runner_class, messages: list[str]) -> list:
+    """Replies and parses of the real model for `messages`, loaded with `runner_class`."""
+    import rasa.core.processor
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    from bot.nlg import SiteUrlNLG
+
+    original = rasa.core.processor.DaskGraphRunner
+    rasa.core.processor.DaskGraphRunner = runner_class
+    try:
+        agent = Agent.load(str(model), tracker_store=ExpiringInMemoryTrackerStore(None))
+    finally:
+        rasa.core.processor.DaskGraphRunner = original
+    assert type(agent.processor.graph_runner) is runner_class
+    agent.nlg = agent.processor.nlg = SiteUrlNLG(domain=agent.domain)
+    agent.tracker_store.domain = agent.domain
+
+    async def run() -> list:
+        out = []
+        for index, text in enumerate(messages):
+            parsed = await agent.parse_message(text)
+            out.append((parsed["intent"], parsed["entities"]))
+            replies = await agent.handle_message(
+                UserMessage(text, CollectingOutputChannel(), sender_id=f"user-{index % 5}"))
+            out.append(replies)
+        return out
+
+    return asyncio.run(run())
+
+
+def test_the_sequential_graph_runner_answers_exactly_as_rasas_dask_runner(trained_model):
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    from bot.evaluate import load_eval
+    from bot.runner import SequentialGraphRunner
+
+    messages = ["hi", "/restart", "فارسی", *[item["text"] for item in load_eval()][::3], "/topic__school"]
+    expected = _conversation(trained_model, DaskGraphRunner, messages)
+    got = _conversation(trained_model, SequentialGraphRunner, messages)
+    assert any(reply and "112" in reply[0].get("text", "") for reply in expected[1::2])
+    assert got == expected
