@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import re
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
@@ -10,6 +15,9 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.components.answer_rules import one_step_answers
+from bot.components.safety import Lexicon
+from bot.normalize import normalize
+from bot.paths import ROOT
 from bot.stores.memory import ExpiringInMemoryTrackerStore
 
 def _rule(*steps, snippet: bool = True) -> TrackerWithCachedStates:
@@ -95,3 +103,32 @@ def test_the_sequential_graph_runner_answers_exactly_as_rasas_dask_runner(traine
     got = _conversation(trained_model, SequentialGraphRunner, messages)
     assert any(reply and "112" in reply[0].get("text", "") for reply in expected[1::2])
     assert got == expected
+
+
+TERMS = yaml.safe_load((ROOT / "bot" / "data" / "emergency_terms.yml").read_text(encoding="utf-8"))
+DANGER = Lexicon(TERMS["danger"])
+SAMPLE_TERMS = sorted({normalize(t) for ts in TERMS["danger"].values() for t in ts})
+
+
+TERM_PATTERNS = {term: re.compile(re.escape(term)) if re.search(r"[\u0600-\u06ff]", term)
+                 else re.compile(rf"(?<!\w){re.escape(term)}" + (r"(?!\w)" if len(term) < 4 else ""))
+                 for term in SAMPLE_TERMS}
+
+
+def _found(text: str) -> bool:
+    """The matching rule of each term, spelled out one term at a time: Arabic script
+    anywhere; Latin script from a word start, and terms under four letters as whole words."""
+    return any(pattern.search(text) for pattern in TERM_PATTERNS.values())
+
+
+def test_the_danger_lexicon_matches_exactly_where_one_of_its_terms_does():
+    affixes = ["", "a", "\u0648", " ", "-"]
+    for term in SAMPLE_TERMS:
+        for text in (f"{before}{term}{after}" for before in affixes for after in affixes):
+            assert DANGER.search(text, None) is _found(text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcegiknrsu \u0627\u0644\u0648\u0637\u0639\u0646-.", max_size=30))
+def test_the_danger_lexicon_agrees_with_its_terms_on_any_text(text):
+    assert DANGER.search(text, None) is _found(text)
