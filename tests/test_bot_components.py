@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.answer_rules import one_step_answers
 from bot.components.safety import Lexicon
@@ -132,3 +134,26 @@ def test_the_danger_lexicon_matches_exactly_where_one_of_its_terms_does():
 @given(st.text(alphabet="abcegiknrsu \u0627\u0644\u0648\u0637\u0639\u0646-.", max_size=30))
 def test_the_danger_lexicon_agrees_with_its_terms_on_any_text(text):
     assert DANGER.search(text, None) is _found(text)
+
+
+def test_the_classifier_ranks_intents_as_its_scikit_learn_pipeline_does(tmp_path):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.components.classifier import NgramIntentClassifier
+
+    examples = {"ask_doctor": ["can i see a doctor", "huisarts without papers", "doctor no insurance"],
+                "ask_school": ["can my child go to school", "school asks for bsn", "school without papers"],
+                "greet": ["hello", "hi there", "salam"]}
+    data = TrainingData([Message(data={"text": text, "intent": intent})
+                         for intent, texts in examples.items() for text in texts])
+    classifier = NgramIntentClassifier({}, LocalModelStorage(tmp_path), Resource("classifier"))
+    classifier.train(data)
+    questions = ["doctor for my child", "is school free", "hello doctor", "xyz"]
+    messages = classifier.process([Message(data={"text": text}) for text in questions])
+    expected = classifier.pipeline.predict_proba(questions)
+    for message, row in zip(messages, expected):
+        ranking = {r["name"]: r["confidence"] for r in message.get("intent_ranking")}
+        assert ranking == pytest.approx(dict(zip(classifier.pipeline.classes_, row)))
+        assert message.get("intent")["name"] == classifier.pipeline.classes_[row.argmax()]

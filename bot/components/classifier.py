@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import scipy.sparse
+
 from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -76,8 +78,13 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
             return messages
+        features, classifier = self.pipeline.named_steps["features"], self.pipeline[-1]
         texts = [self._text(m) for m in messages]
-        probabilities = self.pipeline.predict_proba(texts)
+        # The same as self.pipeline.predict_proba(texts), without FeatureUnion.transform's
+        # trip through joblib (half a millisecond per message even with one job).
+        rows = scipy.sparse.hstack([vectorizer.transform(texts)
+                                    for _, vectorizer in features.transformer_list], format="csr")
+        probabilities = classifier.predict_proba(rows)
         names = self.pipeline.classes_
         for message, row in zip(messages, probabilities):
             order = row.argsort()[::-1][: self.config["ranking_length"]]
