@@ -157,3 +157,46 @@ def test_the_classifier_ranks_intents_as_its_scikit_learn_pipeline_does(tmp_path
         ranking = {r["name"]: r["confidence"] for r in message.get("intent_ranking")}
         assert ranking == pytest.approx(dict(zip(classifier.pipeline.classes_, row)))
         assert message.get("intent")["name"] == classifier.pipeline.classes_[row.argmax()]
+
+
+PHRASES = ["can i see a huisarts without papers", "mijn kind naar school?", "هل يمكنني رؤية طبيب",
+           "آیا بچه‌ام می‌تواند به مدرسه برود", "okula gidebilir mi çocuğum", "¿puedo ir al médico?",
+           "je dors dehors", "posso ir ao hospital", "hi", "!!", "a-b c_d 12"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PHRASES), st.text(max_size=40)), min_size=1, max_size=4))
+def test_one_row_counts_what_the_vectorisers_count(texts):
+    import scipy.sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from bot.components.vectors import RowCounter
+
+    words = CountVectorizer(token_pattern=r"(?u)\b\w+\b", lowercase=False).fit(PHRASES)
+    chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False).fit(PHRASES)
+    expected = scipy.sparse.hstack([words.transform(texts), chars.transform(texts)], format="csr")
+    got = RowCounter([words, chars]).rows(texts)
+    assert got.shape == expected.shape
+    assert (got != expected).nnz == 0
+
+
+def test_the_language_model_gives_the_probabilities_of_its_naive_bayes(tmp_path):
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.components.language import LanguageDetector
+
+    (tmp_path / "storage").mkdir()
+    examples = tmp_path / "examples.json"
+    examples.write_text('{"en": ["can i see a doctor", "school for my child", "where can i sleep"],'
+                        ' "nl": ["mag ik naar de dokter", "school voor mijn kind", "waar kan ik slapen"],'
+                        ' "tr": ["doktora gidebilir miyim", "cocugum okula", "nerede uyuyabilirim"]}',
+                        encoding="utf-8")
+    detector = LanguageDetector({"languages": ["en", "nl", "tr"], "examples_file": str(examples)},
+                                LocalModelStorage(tmp_path / "storage"), Resource("language"))
+    detector.train(TrainingData())
+    vectorizer, classifier = detector.model
+    for text in ["can my child go to school", "mag mijn kind", "okula gidebilir", "xyz qqq", ""]:
+        expected = classifier.predict_proba(vectorizer.transform([normalize(text)]))[0]
+        assert detector.ngram_probabilities(normalize(text)) == pytest.approx(expected)

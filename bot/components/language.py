@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from babel import Locale
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 from rasa.engine.graph import GraphComponent
@@ -21,6 +22,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
 
 from bot.components.stored import StoredModel
+from bot.components.vectors import RowCounter
 from bot.normalize import normalize
 
 EXPLICIT = "language_explicit"
@@ -82,6 +84,7 @@ class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
         self.languages: list[str] = list(self._config["languages"])
         self.names = language_names(self.languages)
         self.model = model
+        self._counter = RowCounter([model[0]]) if model is not None else None
         self.detector = lingua_detector(self.languages)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -96,6 +99,7 @@ class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
             vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2)
             classifier = MultinomialNB(alpha=0.1).fit(vectorizer.fit_transform(texts), labels)
             self.model = (vectorizer, classifier)
+            self._counter = RowCounter([vectorizer])
             self.store(self.model)
         return self._resource
 
@@ -116,11 +120,22 @@ class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
             if code in scores:
                 scores[code] += result.value
         if self.model is not None:
-            vectorizer, classifier = self.model
-            for code, p in zip(classifier.classes_, classifier.predict_proba(vectorizer.transform([folded]))[0]):
+            for code, p in zip(self.model[1].classes_, self.ngram_probabilities(folded)):
                 scores[code] += p
         best = max(scores, key=scores.get)
         return (best if scores[best] / 2 >= self._config["min_confidence"] else None), False
+
+    def ngram_probabilities(self, folded: str) -> np.ndarray:
+        """The n-gram model's `predict_proba` for one normalised text, computed from its
+        fitted log-probabilities (scikit-learn's input checks cost more than the sum)."""
+        classifier = self.model[1]
+        found = self._counter.counts(folded)
+        columns = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+        counts = np.fromiter(found.values(), dtype=np.float64, count=len(found))
+        joint = classifier.class_log_prior_ + classifier.feature_log_prob_[:, columns] @ counts
+        joint -= joint.max()
+        probabilities = np.exp(joint)
+        return probabilities / probabilities.sum()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
