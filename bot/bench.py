@@ -148,7 +148,7 @@ def latency_and_memory(label: str, extra_env: dict[str, str]) -> None:
         texts = [item["text"] for item in load_eval()]
         _run(url, texts, 4, 30)  # warm up every worker
         print(f"bot, {label}:")
-        for conversations, turns in ((1, 100), (20, 10)):
+        for conversations, turns in ((1, 100), (20, 25)):
             before = _cpu_times()
             latencies, seconds = _run(url, texts, conversations, turns)
             steal = _steal_share(before, _cpu_times())
