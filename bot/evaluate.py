@@ -16,12 +16,21 @@ from bot.paths import BOT_BUILD, ROOT
 from bot.safety_setup import configure_logging, disable_telemetry
 
 EVAL = ROOT / "tests" / "eval" / "questions.yml"
+HELD_OUT = ROOT / "tests" / "eval" / "heldout"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
 
 
 def load_eval(path: Path = EVAL) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """The messages of one evaluation file, or of every .yml file in a folder."""
+    files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    return [item for file in files for item in yaml.safe_load(file.read_text(encoding="utf-8"))]
+
+
+def eval_sets() -> dict[str, Path]:
+    """The development set, looked at while improving the bot, and the held-out set, which
+    was written later by other authors and is only scored (docs/decisions.md)."""
+    return {"development set": EVAL, "held-out set": HELD_OUT}
 
 
 def topic_of(intent: str | None) -> str:
@@ -162,27 +171,37 @@ def format_table(results: dict[str, dict[str, dict]]) -> str:
     return "\n".join(lines)
 
 
+def evaluate(items: list[dict], model: Path, default_model: Path | None,
+             default_label: str) -> dict[str, dict]:
+    results = {"bot": score(items, rasa_predictions(model, items)),
+               "bm25 baseline": score(items, bm25_predictions(items))}
+    if default_model is not None:
+        results[default_label] = score(items, rasa_predictions(default_model, items))
+    return results
+
+
 def main() -> int:
     disable_telemetry()
     configure_logging()
     from bot.train import train
 
-    items = load_eval()
     model, _ = train()
-    results = {"bot": score(items, rasa_predictions(model, items)),
-               "bm25 baseline": score(items, bm25_predictions(items))}
+    default_model, label = None, ""
     if os.environ.get("EVAL_SKIP_DEFAULT") != "1":
         epochs = int(os.environ.get("EVAL_DEFAULT_EPOCHS") or 0) or None
         label = f"rasa init ({epochs} ep)" if epochs else "rasa init"
-        results[label] = score(items, rasa_predictions(default_pipeline_model(epochs), items))
-    print(f"evaluation set: {EVAL.relative_to(ROOT)}, {len(items)} messages")
-    print(format_table(results))
-    (BOT_BUILD / "eval.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    bot = results["bot"]
-    failed = [lang for lang, row in bot.items()
-              if row["topic"] < 0.9 or row["oos"] < 0.9 or row["emergency"] < 1.0]
-    if failed:
-        print(f"below target (90% topic, 90% out of scope, 100% emergency): {', '.join(failed)}")
+        default_model = default_pipeline_model(epochs)
+    everything = {}
+    for name, path in eval_sets().items():
+        items = load_eval(path)
+        results = everything[name] = evaluate(items, model, default_model, label)
+        print(f"{name}: {path.relative_to(ROOT)}, {len(items)} messages")
+        print(format_table(results))
+        failed = [lang for lang, row in results["bot"].items()
+                  if row["topic"] < 0.9 or row["oos"] < 0.9 or row["emergency"] < 1.0]
+        if failed:
+            print(f"below target (90% topic, 90% out of scope, 100% emergency): {', '.join(failed)}\n")
+    (BOT_BUILD / "eval.json").write_text(json.dumps(everything, indent=1), encoding="utf-8")
     return 0
 
 

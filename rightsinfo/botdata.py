@@ -187,8 +187,8 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
             component["languages"] = codes
             component["examples_file"] = str(out / "language_examples.json")
         if component["name"].endswith("SafetyOverrides"):
-            component["danger"] = {lang: sorted(ts) for lang, ts in terms["danger"].items()}
-            component["domestic"] = {lang: sorted(ts) for lang, ts in terms["domestic"].items()}
+            for kind in ("danger", "domestic", "family", "threat"):
+                component[kind] = {lang: sorted(ts) for lang, ts in terms[kind].items()}
     _dump(out / "domain.yml", domain)
     (out / "data" / "nlu.yml").write_text(_nlu_yaml(examples), encoding="utf-8")
     _dump(out / "data" / "rules.yml", {"version": "3.1", "rules": rules})

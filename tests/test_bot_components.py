@@ -200,3 +200,21 @@ def test_the_language_model_gives_the_probabilities_of_its_naive_bayes(tmp_path)
     for text in ["can my child go to school", "mag mijn kind", "okula gidebilir", "xyz qqq", ""]:
         expected = classifier.predict_proba(vectorizer.transform([normalize(text)]))[0]
         assert detector.ngram_probabilities(normalize(text)) == pytest.approx(expected)
+
+
+def _safety_intent(text: str, lang: str) -> str | None:
+    from bot.components.safety import SafetyOverrides
+
+    safety = SafetyOverrides({kind: TERMS[kind] for kind in ("danger", "domestic", "family", "threat")})
+    entities = [{"entity": "language", "value": lang}]
+    return safety.override(Message(data={"text": text, "entities": entities, "intent": {"name": "x"}}))
+
+
+def test_a_family_member_with_a_weapon_or_threat_is_domestic_violence():
+    assert _safety_intent("my stepfather has a knife and is threatening my mum", "en") == "emergency_domestic"
+    assert _safety_intent("mi hermano tiene una navaja y me amenaza", "es") == "emergency_domestic"
+    assert _safety_intent("برادرم با چاقو تهدیدم میکنه", "fa") == "emergency_domestic"
+    # Danger without family or threat stays a plain emergency; family alone is no emergency.
+    assert _safety_intent("my brother collapsed and is not breathing", "en") == "emergency"
+    assert _safety_intent("can my brother go to school without papers", "en") is None
+    assert _safety_intent("mon frère peut aller à l'école?", "fr") is None

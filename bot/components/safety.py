@@ -70,7 +70,7 @@ class SafetyOverrides(GraphComponent):
 
     A message with a danger phrase (bot/data/emergency_terms.yml, copied into the model's
     config at training time) becomes `emergency`, or `emergency_domestic` with a
-    domestic-violence phrase, whatever else it asks: the reply then starts with 112. When the
+    domestic-violence phrase or with a family member and a threat, whatever else it asks: the reply then starts with 112. When the
     classifier also saw a question, it is kept as the `also_asked` entity and answered after
     the emergency numbers (AlsoAnswerPolicy). A message that only names a language becomes
     `choose_language`.
@@ -78,12 +78,14 @@ class SafetyOverrides(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"danger": {}, "domestic": {}, "also_answer_threshold": 0.2}
+        return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.2}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
         self.danger = Lexicon(self.config["danger"])
         self.domestic = Lexicon(self.config["domestic"])
+        self.family = Lexicon(self.config["family"])
+        self.threat = Lexicon(self.config["threat"])
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
@@ -94,7 +96,8 @@ class SafetyOverrides(GraphComponent):
         intent = (message.get(INTENT) or {}).get("name")
         lang = next((e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == "language"),
                     None)
-        if self.domestic.search(text, lang):
+        if self.domestic.search(text, lang) or (
+                self.family.search(text, lang) and self.threat.search(text, lang)):
             return DOMESTIC
         if intent in (EMERGENCY, DOMESTIC):
             return intent
