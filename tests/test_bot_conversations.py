@@ -98,11 +98,15 @@ def test_unrelated_question_gets_not_sure_reply_without_deep_link(bot, lang, mes
     ("someone has a knife outside my door", False),
     ("je n'arrive plus à respirer", False),
     ("bıçaklı biri kapımda, çok korkuyorum", False),
+    ("my brother has a gun and is threatening my mother", True),
+    ("mi amigo se tomó muchas pastillas y no despierta", False),
 ])
 def test_emergency_reply_starts_with_112_in_any_language(bot, message, domestic):
     replies = bot.ask(message, sender=_new_sender())
     assert "112" in replies[0]["text"].split("\n")[0], replies
     assert ("0800-2000" in _text(replies)) == domestic
+    # Nothing was asked besides the emergency: no answer to some other question follows.
+    assert _link(replies) is None, replies
 
 
 def test_spanish_emergency_with_a_question_gets_112_first_then_the_answer(bot):

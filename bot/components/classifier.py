@@ -63,8 +63,11 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
 
     @staticmethod
     def _text(message: Message) -> str:
+        """The tokens joined by spaces, with hyphens as spaces: people write "bed-bad-brood",
+        "bed bad brood", "est-ce que" and "est ce que" for the same words."""
         tokens = message.get(TOKENS_NAMES[TEXT])
-        return " ".join(t.text for t in tokens) if tokens else message.get(TEXT) or ""
+        text = " ".join(t.text for t in tokens) if tokens else message.get(TEXT) or ""
+        return text.replace("-", " ")
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]

@@ -78,7 +78,10 @@ class SafetyOverrides(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.2}
+        # An answer appended to 112 must really have been asked: on both evaluation sets the
+        # questions asked next to an emergency scored 0.5 or more, and unrelated answers
+        # (a dentist after an overdose) up to 0.37.
+        return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.45}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
