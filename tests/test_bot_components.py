@@ -218,4 +218,3 @@ def test_a_family_member_with_a_weapon_or_threat_is_domestic_violence():
     assert _safety_intent("my brother collapsed and is not breathing", "en") == "emergency"
     assert _safety_intent("can my brother go to school without papers", "en") is None
     assert _safety_intent("mon frère peut aller à l'école?", "fr") is None
-
