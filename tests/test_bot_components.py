@@ -136,23 +136,34 @@ def test_the_danger_lexicon_agrees_with_its_terms_on_any_text(text):
     assert DANGER.search(text, None) is _found(text)
 
 
-def test_the_classifier_ranks_intents_as_its_scikit_learn_pipeline_does(tmp_path):
+@pytest.mark.parametrize("topic_weight", [0.0, 1.0])
+def test_the_classifier_ranks_intents_by_its_intent_and_topic_models(tmp_path, topic_weight):
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
     from bot.components.classifier import NgramIntentClassifier
 
-    examples = {"ask_doctor": ["can i see a doctor", "huisarts without papers", "doctor no insurance"],
-                "ask_school": ["can my child go to school", "school asks for bsn", "school without papers"],
+    examples = {"faq__medical__gp": ["can i see a doctor", "huisarts without papers", "doctor no insurance"],
+                "faq__medical__dentist": ["toothache dentist", "tandarts without insurance", "my tooth hurts"],
+                "faq__school__bsn": ["school asks for bsn", "no bsn for school", "bsn school registration"],
+                "faq__school__free": ["is school free", "school asks money", "school costs"],
                 "greet": ["hello", "hi there", "salam"]}
     data = TrainingData([Message(data={"text": text, "intent": intent})
                          for intent, texts in examples.items() for text in texts])
-    classifier = NgramIntentClassifier({}, LocalModelStorage(tmp_path), Resource("classifier"))
+    classifier = NgramIntentClassifier({"topic_weight": topic_weight}, LocalModelStorage(tmp_path),
+                                       Resource("classifier"))
     classifier.train(data)
-    questions = ["doctor for my child", "is school free", "hello doctor", "xyz"]
+    assert (classifier.topics is None) == (topic_weight == 0)
+    questions = ["doctor for my child", "is school free", "hello doctor", "xyz", "tooth school money"]
     messages = classifier.process([Message(data={"text": text}) for text in questions])
     expected = classifier.pipeline.predict_proba(questions)
+    if topic_weight:
+        topics = classifier.topics.predict_proba(classifier.pipeline.named_steps["features"].transform(questions))
+        column = {topic: i for i, topic in enumerate(classifier.topics.classes_)}
+        expected = expected * topics[:, [column[NgramIntentClassifier.topic_of(c)]
+                                         for c in classifier.pipeline.classes_]]
+        expected /= expected.sum(axis=1, keepdims=True)
     for message, row in zip(messages, expected):
         ranking = {r["name"]: r["confidence"] for r in message.get("intent_ranking")}
         assert ranking == pytest.approx(dict(zip(classifier.pipeline.classes_, row)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -32,6 +34,12 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     spent on a message. Here a message is vectorised once, straight into the sentence row
     the classifier needs. Runs after TextNormalizer and WhitespaceTokenizer and, like Rasa's
     featurizers, counts the tokens joined by spaces (so punctuation is not counted).
+
+    A second logistic regression on the same rows learns the topic (`faq__<topic>`; other
+    intents are their own group), from all of a topic's phrasings together. An intent's
+    confidence is its own probability times its topic's (raised to `topic_weight`, 0 turns
+    it off), renormalised: a long message that mixes words of several questions is then
+    still answered from the topic most of its words belong to.
     """
 
     MODEL_FILE = "intent_classifier.joblib"
@@ -39,14 +47,23 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"word_ngrams": [1, 1], "char_ngrams": [2, 5], "C": 1.0, "max_iter": 200,
-                "tol": 1e-4, "solver": "liblinear", "random_state": 42, "ranking_length": 10}
+                "tol": 1e-4, "solver": "liblinear", "random_state": 42, "ranking_length": 10,
+                "topic_weight": 0.5}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 pipeline: Pipeline | None = None) -> None:
+                 model: tuple[Pipeline, LogisticRegression | None] | None = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
-        self.pipeline = pipeline
+        if isinstance(model, Pipeline):  # stored before the topic model existed
+            model = (model, None)
+        self.pipeline, self.topics = model if model is not None else (None, None)
         self._counter: RowCounter | None = None
+        self._topic_columns: np.ndarray | None = None
+
+    def _new_classifier(self) -> LogisticRegression:
+        c = self.config
+        return LogisticRegression(C=c["C"], solver=c["solver"], max_iter=c["max_iter"], tol=c["tol"],
+                                  random_state=c["random_state"], class_weight="balanced")
 
     def _new_pipeline(self) -> Pipeline:
         c = self.config
@@ -56,10 +73,12 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
             ("chars", CountVectorizer(analyzer="char_wb", lowercase=False,
                                       ngram_range=tuple(c["char_ngrams"]))),
         ])
-        classifier = LogisticRegression(C=c["C"], solver=c["solver"], max_iter=c["max_iter"],
-                                        tol=c["tol"], random_state=c["random_state"],
-                                        class_weight="balanced")
-        return Pipeline([("features", features), ("classifier", classifier)])
+        return Pipeline([("features", features), ("classifier", self._new_classifier())])
+
+    @staticmethod
+    def topic_of(intent: str) -> str:
+        """`faq__school__turning_18` -> `faq__school`; any other intent is its own group."""
+        return "__".join(intent.split("__")[:2]) if intent.startswith("faq__") else intent
 
     @staticmethod
     def _text(message: Message) -> str:
@@ -73,22 +92,38 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if len({e.get(INTENT) for e in examples}) < 2:
             raise ValueError("intent classifier: the training data needs at least two intents")
-        self._counter = None
-        self.pipeline = self._new_pipeline().fit([self._text(e) for e in examples],
-                                                 [e.get(INTENT) for e in examples])
-        self.store(self.pipeline)
+        self._counter, self._topic_columns = None, None
+        texts, intents = [self._text(e) for e in examples], [e.get(INTENT) for e in examples]
+        self.pipeline = self._new_pipeline().fit(texts, intents)
+        self.topics = None
+        groups = {self.topic_of(i) for i in intents}
+        if self.config["topic_weight"] and 2 <= len(groups) < len(set(intents)):
+            rows = self.pipeline.named_steps["features"].transform(texts)
+            self.topics = self._new_classifier().fit(rows, [self.topic_of(i) for i in intents])
+        self.store((self.pipeline, self.topics))
         return self._resource
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """Intent probabilities (columns in `self.pipeline.classes_` order), topic-weighted."""
+        if self._counter is None:
+            features = self.pipeline.named_steps["features"]
+            self._counter = RowCounter([vectorizer for _, vectorizer in features.transformer_list])
+        # The same rows as the pipeline's own features would give, without FeatureUnion's
+        # trip through joblib and CountVectorizer's many-document machinery (vectors.py).
+        rows = self._counter.rows(texts)
+        intents = self.pipeline[-1].predict_proba(rows)
+        if self.topics is None or not self.config["topic_weight"]:
+            return intents
+        if self._topic_columns is None:
+            column = {topic: i for i, topic in enumerate(self.topics.classes_)}
+            self._topic_columns = np.array([column[self.topic_of(str(c))] for c in self.pipeline.classes_])
+        weighted = intents * self.topics.predict_proba(rows)[:, self._topic_columns] ** self.config["topic_weight"]
+        return weighted / weighted.sum(axis=1, keepdims=True)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
             return messages
-        if self._counter is None:
-            features = self.pipeline.named_steps["features"]
-            self._counter = RowCounter([vectorizer for _, vectorizer in features.transformer_list])
-        # The same as self.pipeline.predict_proba(texts), without FeatureUnion.transform's
-        # trip through joblib and CountVectorizer's many-document machinery (vectors.py).
-        rows = self._counter.rows([self._text(m) for m in messages])
-        probabilities = self.pipeline[-1].predict_proba(rows)
+        probabilities = self.probabilities([self._text(m) for m in messages])
         names = self.pipeline.classes_
         for message, row in zip(messages, probabilities):
             order = row.argsort()[::-1][: self.config["ranking_length"]]
