@@ -110,7 +110,7 @@ def test_emergency_reply_starts_with_112_in_any_language(bot, message, domestic)
 
 
 def test_spanish_emergency_with_a_question_gets_112_first_then_the_answer(bot):
-    replies = bot.ask("alguien tiene un cuchillo y me quiere matar, y puedo ir al médico sin papeles?",
+    replies = bot.ask("alguien tiene un cuchillo, tengo miedo. ¿puedo ir al médico sin papeles?",
                       sender=_new_sender())
     assert "112" in replies[0]["text"].split("\n")[0]
     assert _link(replies)[:2] == ("es", "medical-care")

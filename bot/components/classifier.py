@@ -23,6 +23,9 @@ from bot.components.stored import StoredModel
 from bot.components.vectors import RowCounter
 
 
+OWN_CONFIDENCE = "intent_model_confidence"
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     """The same model as Rasa's two CountVectorsFeaturizers plus LogisticRegressionClassifier
@@ -103,8 +106,8 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         self.store((self.pipeline, self.topics))
         return self._resource
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        """Intent probabilities (columns in `self.pipeline.classes_` order), topic-weighted."""
+    def probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(topic-weighted, intent model's own) probabilities, columns in `classes_` order."""
         if self._counter is None:
             features = self.pipeline.named_steps["features"]
             self._counter = RowCounter([vectorizer for _, vectorizer in features.transformer_list])
@@ -113,23 +116,26 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         rows = self._counter.rows(texts)
         intents = self.pipeline[-1].predict_proba(rows)
         if self.topics is None or not self.config["topic_weight"]:
-            return intents
+            return intents, intents
         if self._topic_columns is None:
             column = {topic: i for i, topic in enumerate(self.topics.classes_)}
             self._topic_columns = np.array([column[self.topic_of(str(c))] for c in self.pipeline.classes_])
         weighted = intents * self.topics.predict_proba(rows)[:, self._topic_columns] ** self.config["topic_weight"]
-        return weighted / weighted.sum(axis=1, keepdims=True)
+        return weighted / weighted.sum(axis=1, keepdims=True), intents
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
             return messages
-        probabilities = self.probabilities([self._text(m) for m in messages])
+        weighted, own = self.probabilities([self._text(m) for m in messages])
         names = self.pipeline.classes_
-        for message, row in zip(messages, probabilities):
+        for message, row, own_row in zip(messages, weighted, own):
             order = row.argsort()[::-1][: self.config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            # For SafetyOverrides only (not part of the parse result): whether a question was
+            # asked next to an emergency is judged on the intent model alone.
+            message.set(OWN_CONFIDENCE, {str(names[i]): float(own_row[i]) for i in order})
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

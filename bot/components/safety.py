@@ -11,6 +11,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.classifier import OWN_CONFIDENCE
 from bot.components.language import EXPLICIT
 from bot.normalize import normalize
 
@@ -78,10 +79,11 @@ class SafetyOverrides(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        # An answer appended to 112 must really have been asked: on both evaluation sets the
-        # questions asked next to an emergency scored 0.5 or more, and unrelated answers
-        # (a dentist after an overdose) up to 0.37.
-        return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.45}
+        # An answer appended to 112 must really have been asked. Judged on the intent model's
+        # own confidence (the topic weighting lifts unrelated answers too): on both
+        # evaluation sets and the tests, questions asked next to an emergency scored 0.43 or
+        # more, unrelated answers (a dentist after an overdose) up to 0.37.
+        return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.4}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -127,7 +129,8 @@ class SafetyOverrides(GraphComponent):
     def _keep_question(self, message: Message, ranking: list[dict]) -> None:
         """Remember the best question the classifier saw, to answer it after 112."""
         best = next((r for r in ranking if r.get("name", "").startswith("faq__")), None)
-        if best and best.get("confidence", 0) >= self.config["also_answer_threshold"]:
+        own = message.get(OWN_CONFIDENCE) or {}
+        if best and own.get(best["name"], best.get("confidence", 0)) >= self.config["also_answer_threshold"]:
             entity = {"entity": ALSO_ASKED, "value": best["name"], "start": 0, "end": 0,
                       "extractor": type(self).__name__}
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
