@@ -28,8 +28,9 @@ def load_eval(path: Path = EVAL) -> list[dict]:
 
 
 def eval_sets() -> dict[str, Path]:
-    """The development set, looked at while improving the bot, and the held-out set, which
-    was written later by other authors and is only scored (docs/decisions.md)."""
+    """The development set, looked at while improving the bot, and the held-out set, written
+    separately by other authors without the training data (docs/decisions.md says what was
+    changed after its first score)."""
     return {"development set": EVAL, "held-out set": HELD_OUT}
 
 

@@ -71,9 +71,9 @@ class SafetyOverrides(GraphComponent):
 
     A message with a danger phrase (bot/data/emergency_terms.yml, copied into the model's
     config at training time) becomes `emergency`, or `emergency_domestic` with a
-    domestic-violence phrase or with a family member and a threat, whatever else it asks: the reply then starts with 112. When the
-    classifier also saw a question, it is kept as the `also_asked` entity and answered after
-    the emergency numbers (AlsoAnswerPolicy). A message that only names a language becomes
+    domestic-violence phrase or a family member together with a threat, whatever else it
+    asks: the reply then starts with 112. When the classifier also saw a question, it is kept
+    as the `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy). A message that only names a language becomes
     `choose_language`.
     """
 
@@ -81,8 +81,8 @@ class SafetyOverrides(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         # An answer appended to 112 must really have been asked. Judged on the intent model's
         # own confidence (the topic weighting lifts unrelated answers too): on both
-        # evaluation sets and the tests, questions asked next to an emergency scored 0.43 or
-        # more, unrelated answers (a dentist after an overdose) up to 0.37.
+        # evaluation sets questions asked next to an emergency scored 0.49 or more, unrelated
+        # answers (a dentist after an overdose) up to 0.38 (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.4}
 
     def __init__(self, config: dict[str, Any]) -> None:
