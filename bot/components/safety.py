@@ -82,7 +82,8 @@ class SafetyOverrides(GraphComponent):
         # An answer appended to 112 must really have been asked. Judged on the intent model's
         # own confidence (the topic weighting lifts unrelated answers too): on both
         # evaluation sets questions asked next to an emergency scored 0.49 or more, unrelated
-        # answers (a dentist after an overdose) up to 0.38 (docs/decisions.md).
+        # answers (a dentist after an overdose) up to 0.38 or less than the emergency
+        # intents (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.4}
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -129,8 +130,14 @@ class SafetyOverrides(GraphComponent):
     def _keep_question(self, message: Message, ranking: list[dict]) -> None:
         """Remember the best question the classifier saw, to answer it after 112."""
         best = next((r for r in ranking if r.get("name", "").startswith("faq__")), None)
-        own = message.get(OWN_CONFIDENCE) or {}
-        if best and own.get(best["name"], best.get("confidence", 0)) >= self.config["also_answer_threshold"]:
+        own = message.get(OWN_CONFIDENCE) or {r.get("name"): r.get("confidence", 0) for r in ranking}
+        if best is None:
+            return
+        confidence = own.get(best["name"], 0)
+        # Only when the classifier itself read the message more as that question than as an
+        # emergency ("my husband hits me, can I go to the police without papers?").
+        if confidence >= self.config["also_answer_threshold"] and confidence > max(
+                own.get(EMERGENCY, 0), own.get(DOMESTIC, 0)):
             entity = {"entity": ALSO_ASKED, "value": best["name"], "start": 0, "end": 0,
                       "extractor": type(self).__name__}
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
