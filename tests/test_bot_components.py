@@ -9,7 +9,6 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
@@ -21,6 +20,7 @@ from bot.components.safety import Lexicon
 from bot.normalize import normalize
 from bot.paths import ROOT
 from bot.stores.memory import ExpiringInMemoryTrackerStore
+
 
 def _rule(*steps, snippet: bool = True) -> TrackerWithCachedStates:
     events = [ActionExecuted("...")] if snippet else []
@@ -110,8 +110,6 @@ def test_the_sequential_graph_runner_answers_exactly_as_rasas_dask_runner(traine
 TERMS = yaml.safe_load((ROOT / "bot" / "data" / "emergency_terms.yml").read_text(encoding="utf-8"))
 DANGER = Lexicon(TERMS["danger"])
 SAMPLE_TERMS = sorted({normalize(t) for ts in TERMS["danger"].values() for t in ts})
-
-
 TERM_PATTERNS = {term: re.compile(re.escape(term)) if re.search(r"[\u0600-\u06ff]", term)
                  else re.compile(rf"(?<!\w){re.escape(term)}" + (r"(?!\w)" if len(term) < 4 else ""))
                  for term in SAMPLE_TERMS}

@@ -21,7 +21,6 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from bot.components.stored import StoredModel
 from bot.components.vectors import RowCounter
 
-
 OWN_CONFIDENCE = "intent_model_confidence"
 
 
