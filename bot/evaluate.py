@@ -48,11 +48,17 @@ def topic_of(intent: str | None) -> str:
 def score(items: list[dict], predictions: list[tuple]) -> dict[str, dict]:
     """Per language: right topic (in scope), out-of-scope rejected, emergencies caught.
 
-    A prediction is (topic, intent, also answered topic): a message with danger words gets
-    the emergency numbers and then the answer to what else it asked, which counts."""
+    A prediction is (topic, intent[, also answered topic[, language]]): a message with danger
+    words gets the emergency numbers and then the answer to what else it asked, which
+    counts. With a language, also the share of all messages whose language was recognised
+    (undecided counts as not recognised; the conversation would keep its language)."""
     table: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for item, (topic, intent, *also) in zip(items, predictions):
+    for item, (topic, intent, *rest) in zip(items, predictions):
+        also = rest[:1]
         row = table[item["lang"]]
+        if len(rest) > 1:
+            row["language"][0] += rest[1] == item["lang"]
+            row["language"][1] += 1
         if item["topic"] == "out_of_scope":
             row["oos"][0] += topic == REJECTED
             row["oos"][1] += 1
@@ -66,7 +72,8 @@ def score(items: list[dict], predictions: list[tuple]) -> dict[str, dict]:
     return {lang: {k: v[0] / v[1] if v[1] else 1.0 for k, v in row.items()} for lang, row in table.items()}
 
 
-def rasa_predictions(model: Path, items: list[dict]) -> list[tuple[str, str | None]]:
+def rasa_predictions(model: Path, items: list[dict], language: bool = False) -> list[tuple]:
+    """(topic, intent, also answered topic) per item, plus the detected language if asked."""
     from rasa.core.agent import Agent
 
     from bot import runner
@@ -81,7 +88,11 @@ def rasa_predictions(model: Path, items: list[dict]) -> list[tuple[str, str | No
             intent = (parsed.get("intent") or {}).get("name")
             also = next((e["value"] for e in parsed.get("entities", []) if e["entity"] == "also_asked"),
                         None)
-            out.append((topic_of(intent), intent, topic_of(also) if also else None))
+            prediction = (topic_of(intent), intent, topic_of(also) if also else None)
+            if language:
+                prediction += (next((e["value"] for e in parsed.get("entities", [])
+                                     if e["entity"] == "language"), None),)
+            out.append(prediction)
         return out
 
     return asyncio.run(run())
@@ -159,22 +170,25 @@ def default_pipeline_model(epochs: int | None = None) -> Path:
 
 def format_table(results: dict[str, dict[str, dict]]) -> str:
     langs = sorted({lang for r in results.values() for lang in r})
-    lines = [f"{'system':<18} {'lang':<5} {'right topic':>11} {'oos rejected':>13} {'emergency':>10}"]
+    kinds = ("topic", "oos", "emergency", "language")
+    lines = [f"{'system':<18} {'lang':<5} {'right topic':>11} {'oos rejected':>13} {'emergency':>10} "
+             f"{'language':>9}"]
     for system, table in results.items():
         for lang in langs + ["all"]:
-            if lang == "all":
-                row = {k: sum(table[x][k] for x in langs) / len(langs) for k in ("topic", "oos", "emergency")}
-            else:
-                row = table[lang]
-            lines.append(f"{system:<18} {lang:<5} {row['topic']:>10.0%} {row['oos']:>12.0%} "
-                         f"{row['emergency']:>9.0%}")
+            rows = [table[x] for x in langs] if lang == "all" else [table[lang]]
+            cells = []
+            for kind in kinds:
+                values = [row[kind] for row in rows if kind in row]
+                cells.append(f"{sum(values) / len(values):.0%}" if values else "-")
+            lines.append(f"{system:<18} {lang:<5} {cells[0]:>11} {cells[1]:>13} {cells[2]:>10} "
+                         f"{cells[3]:>9}")
         lines.append("")
     return "\n".join(lines)
 
 
 def evaluate(items: list[dict], model: Path, default_model: Path | None,
              default_label: str) -> dict[str, dict]:
-    results = {"bot": score(items, rasa_predictions(model, items)),
+    results = {"bot": score(items, rasa_predictions(model, items, language=True)),
                "bm25 baseline": score(items, bm25_predictions(items))}
     if default_model is not None:
         results[default_label] = score(items, rasa_predictions(default_model, items))

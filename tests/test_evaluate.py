@@ -1,0 +1,47 @@
+"""`make eval`'s scoring: what counts as a right topic, a rejection, an emergency, a language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.evaluate import eval_sets, format_table, load_eval, score
+
+ITEMS = [
+    {"lang": "fr", "topic": "school", "text": "mon fils peut aller a l'ecole?"},
+    {"lang": "fr", "topic": "shelter", "text": "je dors dehors"},
+    {"lang": "fr", "topic": "out_of_scope", "text": "quel temps demain"},
+    {"lang": "fr", "topic": "emergency", "domestic": True, "text": "mon mari me frappe"},
+    {"lang": "tr", "topic": "medical-care", "text": "doktora gidebilir miyim"},
+]
+
+
+def test_answers_after_112_count_for_their_topic_and_languages_are_scored():
+    predictions = [
+        ("school", "faq__school__x", None, "fr"),
+        ("emergency", "emergency", "shelter", None),            # 112, then the shelter answer
+        ("rejected", "out_of_scope", None, "fr"),
+        ("emergency", "emergency", None, "fr"),                  # no Veilig Thuis: a miss
+        ("medical-care", "faq__medical_care__y", None, "tr"),
+    ]
+    table = score(ITEMS, predictions)
+    assert table["fr"] == {"language": pytest.approx(0.75), "topic": 1.0, "oos": 1.0, "emergency": 0.0}
+    assert table["tr"]["topic"] == 1.0 and table["tr"]["language"] == 1.0
+
+
+def test_a_system_without_language_detection_shows_no_language_figure():
+    table = score(ITEMS, [("school", "a"), ("rejected", None), ("rejected", None),
+                          ("emergency", "emergency_domestic"), ("school", "b")])
+    assert "language" not in table["fr"]
+    lines = format_table({"baseline": table}).splitlines()
+    fr = next(line for line in lines if line.split()[1] == "fr")
+    assert fr.split()[2:] == ["50%", "100%", "100%", "-"]
+
+
+def test_both_evaluation_sets_cover_every_language_with_enough_questions():
+    for name, path in eval_sets().items():
+        items = load_eval(path)
+        for lang in ("en", "nl", "ar", "fa", "fr", "es", "pt", "tr"):
+            mine = [i for i in items if i["lang"] == lang]
+            in_scope = [i for i in mine if i["topic"] not in ("out_of_scope", "emergency")]
+            assert len(in_scope) >= 15, (name, lang)
+            assert {i["topic"] for i in mine} >= {"out_of_scope", "emergency"}, (name, lang)
