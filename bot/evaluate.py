@@ -86,13 +86,10 @@ def rasa_predictions(model: Path, items: list[dict], language: bool = False) -> 
         for item in items:
             parsed = await agent.parse_message(item["text"])
             intent = (parsed.get("intent") or {}).get("name")
-            also = next((e["value"] for e in parsed.get("entities", []) if e["entity"] == "also_asked"),
-                        None)
+            entities = {e["entity"]: e["value"] for e in parsed.get("entities", [])}
+            also = entities.get("also_asked")
             prediction = (topic_of(intent), intent, topic_of(also) if also else None)
-            if language:
-                prediction += (next((e["value"] for e in parsed.get("entities", [])
-                                     if e["entity"] == "language"), None),)
-            out.append(prediction)
+            out.append(prediction + (entities.get("language"),) if language else prediction)
         return out
 
     return asyncio.run(run())
