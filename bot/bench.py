@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -18,13 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.evaluate import load_eval
+from bot.localhost import free_port, start_redis
 from bot.paths import ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _processes(pid: int) -> list[int]:
@@ -119,18 +113,9 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def _start_redis() -> tuple[subprocess.Popen, str]:
-    """A private redis-server on a free port, in memory only (nothing saved to disk)."""
-    port = _free_port()
-    server = subprocess.Popen([shutil.which("redis-server"), "--port", str(port),
-                               "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return server, f"redis://127.0.0.1:{port}"
-
-
 def latency_and_memory(label: str, extra_env: dict[str, str]) -> None:
     """Start the bot as `make run` does (plus `extra_env`) and measure it over HTTP."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "BOT_PORT": str(port), **extra_env}
     process = subprocess.Popen([sys.executable, "-m", "bot.run"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -171,7 +156,7 @@ def deployments() -> list[tuple[str, dict[str, str], subprocess.Popen | None]]:
     found: list[tuple[str, dict[str, str], subprocess.Popen | None]] = [
         ("1 process, in-memory store (make run)", {"SANIC_WORKERS": "1", "REDIS_URL": ""}, None)]
     if shutil.which("redis-server"):
-        server, url = _start_redis()
+        server, url = start_redis()
         found.append(("2 worker processes, Redis store (SANIC_WORKERS=2 REDIS_URL=...)",
                       {"SANIC_WORKERS": "2", "REDIS_URL": url}, server))
     else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import socket
 import threading
 import time
 import uuid
@@ -15,6 +14,8 @@ from typing import Any
 from aiohttp import web
 from rasa.core.channels.channel import register
 from sanic import Sanic
+
+from bot.localhost import free_port  # noqa: F401 (the tests import it from here)
 
 
 class KeepRecords(logging.Handler):
@@ -40,13 +41,6 @@ def all_logs():
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LoopThread:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
-import time
 
 import pytest
 import redis
@@ -16,10 +13,10 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import run
+from bot.localhost import start_redis
 from bot.privacy import SenderHasher
 from bot.stores.memory import ExpiringInMemoryTrackerStore
 from bot.stores.redis import ExpiringRedisLockStore, ExpiringRedisTrackerStore
-from tests.conftest import free_port
 
 DOMAIN = Domain.from_dict({"intents": ["greet"], "slots": {}})
 
@@ -89,22 +86,11 @@ def test_endpoints_load_the_expiring_store_and_a_wrong_path_would_silently_not(t
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     """A real redis-server (Debian package) on a free loopback port, without persistence."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed: run make system-deps")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(workdir)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}"
+    try:
+        process, url = start_redis(tmp_path_factory.mktemp("redis"))
+    except FileNotFoundError as error:
+        pytest.fail(str(error))
+    yield url
     process.terminate()
     process.wait(timeout=10)
 
