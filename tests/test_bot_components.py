@@ -189,6 +189,38 @@ def test_one_row_counts_what_the_vectorisers_count(texts):
     assert (got != expected).nnz == 0
 
 
+LABELS = ["medical", "school", "medical", "medical", "school", "medical", "shelter", "medical", "greet",
+          "other", "other"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.sampled_from(PHRASES), st.text(max_size=40)))
+def test_one_vs_rest_probabilities_from_a_rows_columns_are_scikit_learns(text):
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.components.vectors import RowCounter, is_one_vs_rest, ovr_probabilities
+
+    words = CountVectorizer(token_pattern=r"(?u)\b\w+\b", lowercase=False).fit(PHRASES)
+    chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False).fit(PHRASES)
+    counter = RowCounter([words, chars])
+    model = LogisticRegression(solver="liblinear", class_weight="balanced").fit(counter.rows(PHRASES), LABELS)
+    assert is_one_vs_rest(model)
+    columns, counts = counter.vector(text)
+    expected = model.predict_proba(counter.rows([text]))[0]
+    assert ovr_probabilities(model, columns, counts) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def test_softmax_and_two_class_models_are_not_taken_for_one_vs_rest():
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.components.vectors import is_one_vs_rest
+
+    rows = [[1, 0], [0, 1], [1, 1], [2, 0]]
+    assert not is_one_vs_rest(LogisticRegression(solver="lbfgs").fit(rows, ["a", "b", "c", "a"]))
+    assert not is_one_vs_rest(LogisticRegression(solver="liblinear").fit(rows, ["a", "b", "b", "a"]))
+
+
 def test_the_language_model_gives_the_probabilities_of_its_naive_bayes(tmp_path):
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource

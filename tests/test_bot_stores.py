@@ -9,8 +9,9 @@ import redis
 from rasa.core.tracker_store import InMemoryTrackerStore, create_tracker_store
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 
 from bot import run
 from bot.localhost import start_redis
@@ -114,8 +115,51 @@ def test_redis_store_keeps_hashed_keys_that_all_expire(redis_url, monkeypatch, t
 def test_stored_conversation_keeps_intents_but_not_what_was_typed():
     store = ExpiringInMemoryTrackerStore(DOMAIN)
     asyncio.run(store.save(_tracker("a", "I am Fatima, mail fatima@example.org")))
-    _, serialised = store.store["a"]
-    assert "Fatima" not in serialised and "example.org" not in serialised and "greet" in serialised
+    _, stored = store.store["a"]
+    assert b"Fatima" not in stored and b"example.org" not in stored and b"greet" in stored
+    restored = asyncio.run(store.retrieve("a"))
+    assert restored.latest_message.intent["name"] == "greet" and not restored.latest_message.text
+
+
+def test_stored_conversation_keeps_no_word_positions_or_message_length():
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    text = "my name is Fatima"
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}, parse_data={
+        "text_tokens": [(0, 2), (3, 7), (8, 10), (11, 17)],
+        "entities": [{"entity": "language", "value": "en", "start": 0, "end": len(text)},
+                     {"entity": "person", "value": "Fatima", "start": 11, "end": 17}]}))
+    [user] = [e for e in ExpiringInMemoryTrackerStore.scrubbed_dialogue(tracker)["events"]
+              if e["event"] == "user"]
+    assert "text_tokens" not in user["parse_data"]
+    assert user["parse_data"]["entities"] == [{"entity": "language", "value": "en"}]
+
+
+def _sessions(*intents_per_session: list[str]) -> DialogueStateTracker:
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    for intents in intents_per_session:
+        tracker.update(ActionExecuted(ACTION_SESSION_START_NAME))
+        tracker.update(SessionStarted())
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        for intent in intents:
+            tracker.update(UserUttered(None, {"name": intent, "confidence": 1.0}))
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    return tracker
+
+
+@pytest.mark.parametrize("sessions", [[["greet"]], [["greet"], ["greet", "greet"]],
+                                      [[], ["greet"], ["greet"]]])
+def test_retrieve_gives_the_latest_session_as_rasas_split_does(sessions, monkeypatch):
+    """The store reads only the last session's events; Rasa builds the whole conversation and
+    splits it. Both must give the same tracker."""
+    monkeypatch.setenv("BOT_KEEP_TURNS", "100")  # keep every session (trim cuts old turns)
+    store = ExpiringInMemoryTrackerStore(DOMAIN)
+    tracker = _sessions(*sessions)
+    asyncio.run(store.save(tracker))
+    full = asyncio.run(store.retrieve_full_tracker("a"))
+    expected = get_trackers_for_conversation_sessions(full)[-1]
+    latest = asyncio.run(store.retrieve("a"))
+    assert latest.as_dialogue().as_dict() == expected.as_dialogue().as_dict()
+    assert len(full.events) > len(latest.events) or len(sessions) == 1
 
 
 def test_redis_lock_store_locks_expire(redis_url):

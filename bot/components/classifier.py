@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot.components.stored import StoredModel
-from bot.components.vectors import RowCounter
+from bot.components.vectors import RowCounter, is_one_vs_rest, ovr_probabilities
 
 OWN_CONFIDENCE = "intent_model_confidence"
 
@@ -109,16 +109,25 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         if self._counter is None:
             features = self.pipeline.named_steps["features"]
             self._counter = RowCounter([vectorizer for _, vectorizer in features.transformer_list])
-        # The same rows as the pipeline's own features would give, without FeatureUnion's
-        # trip through joblib and CountVectorizer's many-document machinery (vectors.py).
-        rows = self._counter.rows(texts)
-        intents = self.pipeline[-1].predict_proba(rows)
-        if self.topics is None or not self.config["topic_weight"]:
+        models = [self.pipeline[-1]]
+        if self.topics is not None and self.config["topic_weight"]:
+            models.append(self.topics)
+        if all(is_one_vs_rest(model) for model in models):
+            # The same probabilities as the pipeline's predict_proba, computed from the
+            # columns each message has (vectors.py: no FeatureUnion, joblib, sparse matrix).
+            vectors = [self._counter.vector(text) for text in texts]
+            outputs = [np.vstack([ovr_probabilities(model, *vector) for vector in vectors])
+                       for model in models]
+        else:
+            rows = self._counter.rows(texts)
+            outputs = [model.predict_proba(rows) for model in models]
+        intents = outputs[0]
+        if len(outputs) == 1:
             return intents, intents
         if self._topic_columns is None:
             column = {topic: i for i, topic in enumerate(self.topics.classes_)}
             self._topic_columns = np.array([column[self.topic_of(str(c))] for c in self.pipeline.classes_])
-        weighted = intents * self.topics.predict_proba(rows)[:, self._topic_columns] ** self.config["topic_weight"]
+        weighted = intents * outputs[1][:, self._topic_columns] ** self.config["topic_weight"]
         return weighted / weighted.sum(axis=1, keepdims=True), intents
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -129,9 +129,7 @@ class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
         """The n-gram model's `predict_proba` for one normalised text, computed from its
         fitted log-probabilities (scikit-learn's input checks cost more than the sum)."""
         classifier = self.model[1]
-        found = self._counter.counts(folded)
-        columns = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
-        counts = np.fromiter(found.values(), dtype=np.float64, count=len(found))
+        columns, counts = self._counter.vector(folded)
         joint = classifier.class_log_prior_ + classifier.feature_log_prob_[:, columns] @ counts
         joint -= joint.max()
         probabilities = np.exp(joint)

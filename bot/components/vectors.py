@@ -8,9 +8,13 @@ vectorises one message per request, so this counts the vectoriser's own n-grams 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import scipy.sparse
+from scipy.special import expit
 from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
 
 
 class RowCounter:
@@ -27,14 +31,21 @@ class RowCounter:
         self.width = offset
 
     def counts(self, text: str) -> dict[int, int]:
+        """{column: count} of the text's n-grams that are in a vocabulary."""
         found: dict[int, int] = {}
         for analyze, vocabulary, offset in self.parts:
-            for gram in analyze(text):
+            for gram, count in Counter(analyze(text)).items():
                 column = vocabulary.get(gram)
                 if column is not None:
-                    column += offset
-                    found[column] = found.get(column, 0) + 1
+                    found[column + offset] = count
         return found
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One text's row as (columns, counts) arrays, for models that read only the columns
+        a message has (`ovr_probabilities`)."""
+        found = self.counts(text)
+        return (np.fromiter(found.keys(), dtype=np.int64, count=len(found)),
+                np.fromiter(found.values(), dtype=np.float64, count=len(found)))
 
     def rows(self, texts: list[str]) -> scipy.sparse.csr_matrix:
         columns: list[int] = []
@@ -49,3 +60,23 @@ class RowCounter:
         return scipy.sparse.csr_matrix(
             (np.array(values, dtype=np.int64), np.array(columns, dtype=np.int32), np.array(starts, dtype=np.int32)),
             shape=(len(texts), self.width))
+
+
+def is_one_vs_rest(model: LogisticRegression) -> bool:
+    """Whether `model.predict_proba` normalises one-vs-rest logistic outputs over three or
+    more classes (scikit-learn's own test, in `LogisticRegression.predict_proba`)."""
+    ovr = model.multi_class in ("ovr", "warn") or (
+        model.multi_class == "auto" and (model.classes_.size <= 2 or model.solver == "liblinear"))
+    return ovr and model.coef_.shape[0] > 2
+
+
+def ovr_probabilities(model: LogisticRegression, columns: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """`model.predict_proba` of one row given as (columns, counts), for a one-vs-rest model.
+
+    The same sum as scikit-learn's (logistic of each class's score, normalised), over only
+    the message's columns of the coefficients: no sparse matrix is built and no input
+    checked, which was most of the time for a single message (about 0.13 ms per model).
+    """
+    scores = model.coef_[:, columns] @ counts + model.intercept_
+    probabilities = expit(scores)
+    return probabilities / probabilities.sum()

@@ -7,6 +7,7 @@ import json
 import os
 from functools import lru_cache
 
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.conversation import Dialogue
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -29,7 +30,9 @@ def scrub(dialogue: dict) -> dict:
         parse = event.get("parse_data") or {}
         parse["text"] = None
         parse.pop("response_selector", None)
-        parse["entities"] = [e for e in parse.get("entities", []) if e.get("entity") in KEEP_ENTITIES]
+        parse.pop("text_tokens", None)  # where each word started and ended: the message's shape
+        parse["entities"] = [{k: v for k, v in e.items() if k not in ("start", "end")}
+                             for e in parse.get("entities", []) if e.get("entity") in KEEP_ENTITIES]
         event["metadata"] = {}
     return dialogue
 
@@ -81,18 +84,38 @@ def _event(parameters: dict) -> Event | None:
     return cls._from_parameters(parameters) if cls else Event.from_parameters(parameters)
 
 
+def last_session(events: list[dict]) -> list[dict]:
+    """The events of the latest conversation session: from the last `action_session_start`
+    on, as Rasa's `get_trackers_for_conversation_sessions(...)[-1]` splits them."""
+    for index in range(len(events) - 1, -1, -1):
+        if _is_action(events[index], ACTION_SESSION_START_NAME):
+            return events[index:]
+    return events
+
+
 class ScrubbedSerialisation:
-    """Mixin for tracker stores: serialise trackers trimmed and with `scrub` applied."""
+    """Mixin for tracker stores: trackers stored trimmed and with `scrub` applied."""
+
+    @staticmethod
+    def scrubbed_dialogue(tracker: DialogueStateTracker) -> dict:
+        return scrub(trim(tracker.as_dialogue().as_dict(), tracker.current_slot_values()))
+
+    def tracker_from_dialogue(self, sender_id: str, data: dict,
+                              latest_session_only: bool = False) -> DialogueStateTracker:
+        """Rasa's deserialisation, with event classes looked up in a dictionary; with
+        `latest_session_only`, only the last session's events are read (what Rasa's
+        `retrieve` returns, without building the whole tracker first and splitting it)."""
+        events = data.get("events") or []
+        if latest_session_only:
+            events = last_session(events)
+        tracker = self.init_tracker(sender_id)
+        tracker.recreate_from_dialogue(
+            Dialogue(data.get("name"), [e for e in map(_event, events) if e is not None]))
+        return tracker
 
     @staticmethod
     def serialise_tracker(tracker: DialogueStateTracker) -> str:
-        dialogue = trim(tracker.as_dialogue().as_dict(), tracker.current_slot_values())
-        return json.dumps(scrub(dialogue))
+        return json.dumps(ScrubbedSerialisation.scrubbed_dialogue(tracker))
 
     def deserialise_tracker(self, sender_id: str, serialised: str | bytes) -> DialogueStateTracker:
-        """Rasa's deserialisation, with event classes looked up in a dictionary."""
-        data = json.loads(serialised)
-        events = [e for e in map(_event, data.get("events") or []) if e is not None]
-        tracker = self.init_tracker(sender_id)
-        tracker.recreate_from_dialogue(Dialogue(data.get("name"), events))
-        return tracker
+        return self.tracker_from_dialogue(sender_id, json.loads(serialised))
