@@ -3,18 +3,17 @@ resident memory and full training time, measured against the real bot process.""
 
 from __future__ import annotations
 
-import http.client
-import json
+import asyncio
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+
+import aiohttp
 
 from bot.evaluate import load_eval
 from bot.localhost import free_port, start_redis
@@ -62,50 +61,49 @@ def _steal_share(before: list[int], after: list[int]) -> float:
     return delta[7] / sum(delta) if len(delta) > 7 and sum(delta) else 0.0
 
 
-_connections = threading.local()
+async def _conversation(session: aiohttp.ClientSession, url: str, sender: str, texts: list[str],
+                        turns: int, latencies: list[float]) -> None:
+    """One user: each message sent as soon as the previous reply has arrived."""
+    for text in texts[:turns]:
+        started = time.perf_counter()
+        async with session.post(url, json={"sender": sender, "message": text}) as reply:
+            await reply.read()
+            if reply.status != 200:
+                raise OSError(f"bot answered HTTP {reply.status}")
+        latencies.append(time.perf_counter() - started)
 
 
-def _ask(url: str, sender: str, text: str) -> float:
-    """Send one message and wait for the reply, on this thread's keep-alive connection (as a
-    browser's web chat does)."""
-    parts = urlsplit(url)
-    connection = getattr(_connections, "connection", None)
-    if connection is None or (connection.host, connection.port) != (parts.hostname, parts.port):
-        connection = _connections.connection = http.client.HTTPConnection(
-            parts.hostname, parts.port, timeout=30)
-    body = json.dumps({"sender": sender, "message": text}).encode()
-    started = time.perf_counter()
-    try:
-        connection.request("POST", parts.path, body=body,
-                           headers={"Content-Type": "application/json"})
-        reply = connection.getresponse()
-        reply.read()
-    except (OSError, http.client.HTTPException):
-        connection.close()
-        _connections.connection = None
-        raise
-    if reply.status != 200:
-        raise OSError(f"bot answered HTTP {reply.status}")
-    return time.perf_counter() - started
+async def _conversations(url: str, texts: list[str], conversations: int,
+                         per_conversation: int) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    # One keep-alive connection per conversation, opened by its first message (as a
+    # browser's web chat does); no limit on how many are open at once.
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(
+            _conversation(session, url, f"bench-{conversations}-{index}",
+                          [texts[(index * 7 + turn) % len(texts)] for turn in range(per_conversation)],
+                          per_conversation, latencies)
+            for index in range(conversations)))
+        return latencies, time.perf_counter() - started
 
 
 def _run(url: str, texts: list[str], conversations: int, per_conversation: int) -> tuple[list[float], float]:
-    latencies: list[float] = []
-    lock = threading.Lock()
+    """Reply latencies and the seconds the run took, for `conversations` users at once.
 
-    def worker(index: int) -> None:
-        for turn in range(per_conversation):
-            seconds = _ask(url, f"bench-{conversations}-{index}", texts[(index * 7 + turn) % len(texts)])
-            with lock:
-                latencies.append(seconds)
+    The client is one asyncio event loop. It shares this machine's two cores with the bot,
+    so it has to be light: with 20 Python threads instead, their contention for the
+    interpreter lock added up to 250 ms to single replies and took CPU from the bot
+    (docs/decisions.md)."""
+    return asyncio.run(_conversations(url, texts, conversations, per_conversation))
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(conversations)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, time.perf_counter() - started
+
+def _ask(url: str, text: str) -> None:
+    """One message; raises OSError while the bot is not up."""
+    try:
+        _run(url, [text], 1, 1)
+    except aiohttp.ClientError as error:
+        raise OSError(str(error)) from error
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -124,7 +122,7 @@ def latency_and_memory(label: str, extra_env: dict[str, str]) -> None:
         deadline = time.monotonic() + 240
         while True:
             try:
-                _ask(url, "warmup", "hello")
+                _ask(url, "hello")
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
