@@ -62,9 +62,9 @@ def _steal_share(before: list[int], after: list[int]) -> float:
 
 
 async def _conversation(session: aiohttp.ClientSession, url: str, sender: str, texts: list[str],
-                        turns: int, latencies: list[float]) -> None:
+                        latencies: list[float]) -> None:
     """One user: each message sent as soon as the previous reply has arrived."""
-    for text in texts[:turns]:
+    for text in texts:
         started = time.perf_counter()
         async with session.post(url, json={"sender": sender, "message": text}) as reply:
             await reply.read()
@@ -83,7 +83,7 @@ async def _conversations(url: str, texts: list[str], conversations: int,
         await asyncio.gather(*(
             _conversation(session, url, f"bench-{conversations}-{index}",
                           [texts[(index * 7 + turn) % len(texts)] for turn in range(per_conversation)],
-                          per_conversation, latencies)
+                          latencies)
             for index in range(conversations)))
         return latencies, time.perf_counter() - started
 
