@@ -187,6 +187,10 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
             component["languages"] = codes
             component["examples_file"] = str(out / "language_examples.json")
         if component["name"].endswith("SafetyOverrides"):
+            question = component.get("domestic_question")
+            if question and question not in examples:
+                raise ValueError(f"bot/config.yml: SafetyOverrides domestic_question {question!r} "
+                                 "is not a question in content/ (faq__<topic>__<question id>)")
             for kind in ("danger", "domestic", "family", "threat"):
                 component[kind] = {lang: sorted(ts) for lang, ts in terms[kind].items()}
     _dump(out / "domain.yml", domain)

@@ -259,3 +259,46 @@ def test_a_family_member_with_a_weapon_or_threat_is_domestic_violence():
     assert _safety_intent("my brother collapsed and is not breathing", "en") == "emergency"
     assert _safety_intent("can my brother go to school without papers", "en") is None
     assert _safety_intent("mon frère peut aller à l'école?", "fr") is None
+
+
+def _safety_process(text: str, lang: str, own: dict[str, float]) -> Message:
+    from bot.components.classifier import OWN_CONFIDENCE
+    from bot.components.safety import SafetyOverrides
+
+    safety = SafetyOverrides({**{kind: TERMS[kind] for kind in ("danger", "domestic", "family", "threat")},
+                              "domestic_question": "faq__reporting_crime__domestic_violence"})
+    ranking = [{"name": name, "confidence": value} for name, value in sorted(own.items(), key=lambda x: -x[1])]
+    message = Message(data={"text": text, "entities": [{"entity": "language", "value": lang}],
+                            "intent": ranking[0], "intent_ranking": ranking, OWN_CONFIDENCE: own})
+    return safety.process([message])[0]
+
+
+def _also_asked(message: Message) -> str | None:
+    return next((e["value"] for e in message.get("entities") if e["entity"] == "also_asked"), None)
+
+
+def test_violence_at_home_is_followed_by_its_page_unless_another_question_was_asked():
+    weak = {"emergency_domestic": 0.5, "faq__reporting_crime__free_in_free_out": 0.2}
+    message = _safety_process("mijn man slaat me nu", "nl", weak)
+    assert message.get("intent")["name"] == "emergency_domestic"
+    assert _also_asked(message) == "faq__reporting_crime__domestic_violence"
+    asked = {"emergency_domestic": 0.2, "faq__school__bsn": 0.7}
+    assert _also_asked(_safety_process("mijn man slaat me, school vraagt bsn", "nl", asked)) == "faq__school__bsn"
+    # Other emergencies get no page when nothing else was asked.
+    assert _also_asked(_safety_process("someone has a knife outside", "en",
+                                       {"emergency": 0.6, "faq__medical_care__dentist": 0.3})) is None
+
+
+def test_a_domestic_question_that_is_not_in_the_content_is_refused(tmp_path, monkeypatch):
+    import shutil
+
+    from rightsinfo import botdata
+
+    bot = tmp_path / "bot"
+    shutil.copytree(ROOT / "bot" / "data", bot / "data")
+    config = (ROOT / "bot" / "config.yml").read_text(encoding="utf-8")
+    (bot / "config.yml").write_text(config.replace("faq__reporting_crime__domestic_violence",
+                                                   "faq__reporting_crime__no_such_question"), encoding="utf-8")
+    monkeypatch.setattr(botdata, "BOT", bot)
+    with pytest.raises(ValueError, match="bot/config.yml: SafetyOverrides domestic_question"):
+        botdata.generate(tmp_path / "out")

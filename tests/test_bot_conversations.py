@@ -107,8 +107,14 @@ def test_emergency_reply_starts_with_112_in_any_language(bot, message, domestic)
     replies = bot.ask(message, sender=_new_sender())
     assert "112" in replies[0]["text"].split("\n")[0], replies
     assert ("0800-2000" in _text(replies)) == domestic
-    # Nothing was asked besides the emergency: no answer to some other question follows.
-    assert _link(replies) is None, replies
+    # Nothing was asked besides the emergency: no answer to another question follows. Violence
+    # at home is followed by the page about it (help and reporting without papers).
+    link = _link(replies)
+    if domestic:
+        assert link is not None and link[1:] == ("reporting-crime", "domestic-violence"), replies
+        assert _text(replies).index("112") < _text(replies).index("/reporting-crime/")
+    else:
+        assert link is None, replies
 
 
 def test_spanish_emergency_with_a_question_gets_112_first_then_the_answer(bot):

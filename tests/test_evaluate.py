@@ -37,7 +37,7 @@ def test_a_system_without_language_detection_shows_no_language_figure():
     assert fr.split()[2:] == ["50%", "100%", "100%", "-"]
 
 
-def test_both_evaluation_sets_cover_every_language_with_enough_questions():
+def test_every_evaluation_set_covers_every_language_with_enough_questions():
     for name, path in eval_sets().items():
         items = load_eval(path)
         for lang in ("en", "nl", "ar", "fa", "fr", "es", "pt", "tr"):

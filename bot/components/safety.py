@@ -84,7 +84,10 @@ class SafetyOverrides(GraphComponent):
         # evaluation sets questions asked next to an emergency scored 0.49 or more, unrelated
         # answers (a dentist after an overdose) up to 0.38 or less than the emergency
         # intents (docs/decisions.md).
-        return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.4}
+        # `domestic_question`: the question about violence at home, answered after 112 and
+        # Veilig Thuis whenever such violence is reported and no other question was asked.
+        return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.4,
+                "domestic_question": None}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -121,24 +124,30 @@ class SafetyOverrides(GraphComponent):
             if name:
                 ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
                 if name in (EMERGENCY, DOMESTIC):
-                    self._keep_question(message, ranking)
+                    self._keep_question(message, ranking, name)
                 intent = {"name": name, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
         return messages
 
-    def _keep_question(self, message: Message, ranking: list[dict]) -> None:
-        """Remember the best question the classifier saw, to answer it after 112."""
+    def _keep_question(self, message: Message, ranking: list[dict], name: str) -> None:
+        """Remember the question to answer after 112: the best question the classifier saw,
+        if it was really asked; else, for violence at home, the page about it (how to get
+        help and report without papers), whose words such messages share anyway."""
         best = next((r for r in ranking if r.get("name", "").startswith("faq__")), None)
         own = message.get(OWN_CONFIDENCE) or {r.get("name"): r.get("confidence", 0) for r in ranking}
-        if best is None:
-            return
-        confidence = own.get(best["name"], 0)
-        # Only when the classifier itself read the message more as that question than as an
-        # emergency ("my husband hits me, can I go to the police without papers?").
-        if confidence >= self.config["also_answer_threshold"] and confidence > max(
-                own.get(EMERGENCY, 0), own.get(DOMESTIC, 0)):
-            entity = {"entity": ALSO_ASKED, "value": best["name"], "start": 0, "end": 0,
+        question = None
+        if best is not None:
+            confidence = own.get(best["name"], 0)
+            # Only when the classifier itself read the message more as that question than as
+            # an emergency ("my husband hits me, can I go to the police without papers?").
+            if confidence >= self.config["also_answer_threshold"] and confidence > max(
+                    own.get(EMERGENCY, 0), own.get(DOMESTIC, 0)):
+                question = best["name"]
+        if question is None and name == DOMESTIC:
+            question = self.config["domestic_question"]
+        if question:
+            entity = {"entity": ALSO_ASKED, "value": question, "start": 0, "end": 0,
                       "extractor": type(self).__name__}
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
 
