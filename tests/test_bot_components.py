@@ -302,3 +302,29 @@ def test_a_domestic_question_that_is_not_in_the_content_is_refused(tmp_path, mon
     monkeypatch.setattr(botdata, "BOT", bot)
     with pytest.raises(ValueError, match="bot/config.yml: SafetyOverrides domestic_question"):
         botdata.generate(tmp_path / "out")
+
+
+def test_arabic_and_farsi_typed_in_latin_letters_are_their_own_n_gram_class(tmp_path):
+    import json
+
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.components.language import LanguageDetector
+
+    (tmp_path / "storage").mkdir()
+    examples = {"fa": ["میتونم برم دکتر", "بچم مدرسه میره", "جا برای خواب ندارم", "kaghaz nadaram mitunam beram doktor",
+                       "bacham mitune bere madrese", "ja baraye khab nadaram"],
+                "tr": ["doktora gidebilir miyim", "cocugum okula gidebilir mi", "kalacak yerim yok",
+                       "kagidim yok hastaneye gidebilir miyim"],
+                "en": ["can i see a doctor", "can my child go to school", "i have nowhere to sleep"]}
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(examples, ensure_ascii=False), encoding="utf-8")
+    detector = LanguageDetector({"languages": ["fa", "tr", "en"], "examples_file": str(path)},
+                                LocalModelStorage(tmp_path / "storage"), Resource("language"))
+    detector.train(TrainingData())
+    assert set(detector.model[1].classes_) == {"fa", "fa-latn", "tr", "en"}  # Turkish is Latin anyway
+    assert detector.detect("kaghaz nadaram, mitunam beram doktor?")[0] == "fa"
+    assert detector.detect("kagidim yok, doktora gidebilir miyim?")[0] == "tr"
+    assert detector.detect("میتونم برم دکتر؟ کاغذ ندارم")[0] == "fa"

@@ -32,6 +32,9 @@ def _link(replies: list[dict]) -> tuple[str, str, str] | None:
     ("fr", "je dors dehors ce soir, il y a un foyer pour les sans papiers ?", "shelter"),
     ("es", "mi jefe no me paga hace 3 meses, puedo ir a la policia sin papeles?", "reporting-crime"),
     ("tr", "kagitsiz cocugum okula gidebilir mi", "school"),
+    # Farsi and Arabic typed in Latin letters ("Finglish", "Arabizi")
+    ("fa", "bedune kaghaz mishe beram doktor? bime ham nadaram", "medical-care"),
+    ("ar", "ana ma 3andi awra2, momken rou7 3al doctor?", "medical-care"),
 ])
 def test_first_question_is_answered_in_its_language_with_a_deep_link(bot, lang, question, topic):
     replies = bot.ask(question, sender=_new_sender())

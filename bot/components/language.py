@@ -59,6 +59,15 @@ def lingua_detector(codes: list[str], preload: bool = False):
     return (builder.with_preloaded_language_models() if preload else builder).build()
 
 
+LATIN = "-latn"  # n-gram class suffix: a non-Latin-script language typed in Latin letters
+
+
+def is_latin(text: str) -> bool:
+    """Whether most letters of a text are Latin (ASCII or accented)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c < "\u0250" for c in letters) * 2 > len(letters) if letters else False
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
 class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
     """Detect the message language among the bot's languages.
@@ -68,6 +77,13 @@ class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
     (`examples_file`: language -> texts, written by rightsinfo/botdata.py) decide when the
     message is long enough and the result clear; else the page language the web chat sends
     in metadata. When none applies no entity is set and the conversation keeps its language.
+
+    Arabic and Farsi are also typed in Latin letters ("3andi", "kaghaz nadaram"). lingua has
+    no model for that, and in the n-gram model those few examples were drowned by the
+    language's Arabic-script ones, so such messages were read as Turkish or English. Latin
+    examples of a language written mostly in another script are therefore their own class
+    (`fa-latn`), counted as the language; and when that class is sure (`latin_confidence`)
+    the n-gram model decides alone, since lingua cannot vote for it.
     """
 
     MODEL_FILE = "language_model.joblib"
@@ -75,7 +91,8 @@ class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"languages": ["en", "nl", "ar", "fa", "fr", "es", "pt", "tr"],
-                "examples_file": None, "min_letters": 12, "min_words": 2, "min_confidence": 0.55}
+                "examples_file": None, "min_letters": 12, "min_words": 2, "min_confidence": 0.55,
+                "latin_confidence": 0.9}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: tuple | None = None) -> None:
@@ -93,8 +110,11 @@ class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
             data = json.loads(Path(self._config["examples_file"]).read_text(encoding="utf-8"))
             for lang, items in data.items():
                 if lang in self.languages:
-                    texts += [normalize(text) for text in items]
-                    labels += [lang] * len(items)
+                    folded = [normalize(text) for text in items]
+                    latin_language = sum(map(is_latin, folded)) * 2 > len(folded)
+                    texts += folded
+                    labels += [lang if latin_language or not is_latin(text) else f"{lang}{LATIN}"
+                               for text in folded]
         if len(set(labels)) >= 2:
             vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2)
             classifier = MultinomialNB(alpha=0.1).fit(vectorizer.fit_transform(texts), labels)
@@ -120,8 +140,13 @@ class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
             if code in scores:
                 scores[code] += result.value
         if self.model is not None:
-            for code, p in zip(self.model[1].classes_, self.ngram_probabilities(folded)):
-                scores[code] += p
+            ngrams = self.ngram_probabilities(folded)
+            classes = self.model[1].classes_
+            top = int(ngrams.argmax())
+            if str(classes[top]).endswith(LATIN) and ngrams[top] >= self._config["latin_confidence"]:
+                return str(classes[top]).removesuffix(LATIN), False
+            for code, p in zip(classes, ngrams):
+                scores[str(code).removesuffix(LATIN)] += p
         best = max(scores, key=scores.get)
         return (best if scores[best] / 2 >= self._config["min_confidence"] else None), False
 
