@@ -135,18 +135,18 @@ class LanguageDetector(StoredModel, GraphComponent, EntityExtractorMixin):
         if letters < self._config["min_letters"] or len(words) < self._config["min_words"]:
             return None, False
         scores = {c: 0.0 for c in self.languages}
+        if self.model is not None:
+            ngrams = self.ngram_probabilities(folded)
+            classes = [str(code) for code in self.model[1].classes_]
+            top = int(ngrams.argmax())
+            if classes[top].endswith(LATIN) and ngrams[top] >= self._config["latin_confidence"]:
+                return classes[top].removesuffix(LATIN), False  # lingua cannot vote for it
+            for code, p in zip(classes, ngrams):
+                scores[code.removesuffix(LATIN)] += p
         for result in self.detector.compute_language_confidence_values(text):
             code = result.language.iso_code_639_1.name.lower()
             if code in scores:
                 scores[code] += result.value
-        if self.model is not None:
-            ngrams = self.ngram_probabilities(folded)
-            classes = self.model[1].classes_
-            top = int(ngrams.argmax())
-            if str(classes[top]).endswith(LATIN) and ngrams[top] >= self._config["latin_confidence"]:
-                return str(classes[top]).removesuffix(LATIN), False
-            for code, p in zip(classes, ngrams):
-                scores[str(code).removesuffix(LATIN)] += p
         best = max(scores, key=scores.get)
         return (best if scores[best] / 2 >= self._config["min_confidence"] else None), False
 
