@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SerializedTrackerAsText, TrackerStore
+from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -21,7 +21,7 @@ DEFAULT_MINUTES = 30
 DEFAULT_MAX_CONVERSATIONS = 10_000
 
 
-class ExpiringInMemoryTrackerStore(ScrubbedSerialisation, TrackerStore, SerializedTrackerAsText):
+class ExpiringInMemoryTrackerStore(ScrubbedSerialisation, TrackerStore):
     """Conversation state in this process's memory only.
 
     Rasa's own InMemoryTrackerStore never forgets. This one drops a conversation after
