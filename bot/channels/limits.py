@@ -209,6 +209,14 @@ def _unique(titles: list[str], limit: int) -> list[str]:
     return result
 
 
+def _titled(buttons: Iterable[Any], id_max: int, most: int,
+            title_max: int) -> list[tuple[str, str, str]]:
+    """(id, full title, shortened unique title) of the first `most` usable buttons."""
+    usable = _buttons(buttons, id_max)[:most]
+    titles = _unique([title for _, title in usable], title_max)
+    return [(payload, full, title) for (payload, full), title in zip(usable, titles, strict=True)]
+
+
 def reply_buttons(body: str, buttons: list[Any]) -> dict[str, Any] | None:
     """The `interactive` object of a reply-button message (at most 3 buttons).
 
@@ -219,17 +227,16 @@ def reply_buttons(body: str, buttons: list[Any]) -> dict[str, Any] | None:
     Returns:
         The interactive object, or None when no button is usable.
     """
-    usable = _buttons(buttons, BUTTON_ID_MAX)[:MAX_REPLY_BUTTONS]
+    usable = _titled(buttons, BUTTON_ID_MAX, MAX_REPLY_BUTTONS, BUTTON_TITLE_MAX)
     if not usable:
         return None
-    titles = _unique([title for _, title in usable], BUTTON_TITLE_MAX)
     return {
         "type": "button",
         "body": {"text": body},
         "action": {
             "buttons": [
                 {"type": "reply", "reply": {"id": payload, "title": title}}
-                for (payload, _), title in zip(usable, titles)
+                for payload, _, title in usable
             ]
         },
     }
@@ -249,12 +256,11 @@ def list_message(body: str, buttons: list[Any], label: str | None = None) -> dic
     Returns:
         The interactive object, or None when no button is usable.
     """
-    usable = _buttons(buttons, ROW_ID_MAX)[:MAX_LIST_ROWS]
+    usable = _titled(buttons, ROW_ID_MAX, MAX_LIST_ROWS, ROW_TITLE_MAX)
     if not usable:
         return None
-    titles = _unique([title for _, title in usable], ROW_TITLE_MAX)
     rows = []
-    for (payload, full), title in zip(usable, titles):
+    for payload, full, title in usable:
         row = {"id": payload, "title": title}
         if title != full:
             row["description"] = shorten(full, ROW_DESCRIPTION_MAX)

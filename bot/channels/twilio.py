@@ -23,7 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import limits
-from bot.channels.whatsapp import MAX_BODY_BYTES, NON_TEXT, read_body
+from bot.channels.whatsapp import MAX_BODY_BYTES, NON_TEXT, limited_body, webhook_blueprint
 from bot.privacy import default_hasher
 
 logger = logging.getLogger("bot.channels.twilio")
@@ -231,18 +231,13 @@ class TwilioInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Health check and the signed webhook."""
-        webhook = Blueprint("twilio_secure_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint("twilio_secure_webhook")
 
         @webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
-            body = await read_body(request, self.max_body_bytes)
-            if body is None:
-                logger.warning("webhook body over %d bytes refused", self.max_body_bytes)
-                return response.text("payload too large", status=413)
+            body = await limited_body(request, self.max_body_bytes)
+            if isinstance(body, HTTPResponse):
+                return body
             try:
                 params = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
                                    max_num_fields=1000)

@@ -331,6 +331,26 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+async def limited_body(request: Request, limit: int) -> bytes | HTTPResponse:
+    """The raw body of a streamed webhook request, or the 413 reply when it exceeds `limit`."""
+    body = await read_body(request, limit)
+    if body is None:
+        logger.warning("webhook body over %d bytes refused", limit)
+        return response.text("payload too large", status=413)
+    return body
+
+
+def webhook_blueprint(name: str) -> Blueprint:
+    """A channel's blueprint with its health check at `/`."""
+    webhook = Blueprint(name, __name__)
+
+    @webhook.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    return webhook
+
+
 class WhatsAppInput(InputChannel):
     """Rasa input channel for the WhatsApp Cloud API, configured only from the environment."""
 
@@ -436,12 +456,8 @@ class WhatsAppInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Health check, Meta's verification handshake and the signed webhook."""
-        webhook = Blueprint("whatsapp_webhook", __name__)
+        webhook = webhook_blueprint("whatsapp_webhook")
         hide_verify_token_in_access_log()
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
@@ -456,10 +472,9 @@ class WhatsAppInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
-            body = await read_body(request, self.max_body_bytes)
-            if body is None:
-                logger.warning("webhook body over %d bytes refused", self.max_body_bytes)
-                return response.text("payload too large", status=413)
+            body = await limited_body(request, self.max_body_bytes)
+            if isinstance(body, HTTPResponse):
+                return body
             if not self.signature_valid(body, request.headers.get("x-hub-signature-256")):
                 logger.warning("webhook with a missing or wrong signature refused")
                 return response.text("forbidden", status=403)
