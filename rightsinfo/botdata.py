@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from rightsinfo import catalogs, mdunits
 from rightsinfo.content import CONTENT, TOPICS, load_all
-from rightsinfo.languages import LOCALES, SOURCE, all_languages
+from rightsinfo.languages import LOCALES, SOURCE, Language, all_languages
 from rightsinfo.localize import LocalPage, localize
 from rightsinfo.problems import ROOT
 
@@ -72,21 +72,17 @@ def _answer(local_opening: str, url: str, texts: BotTexts) -> str:
     return f"{mdunits.plain(local_opening)}\n{texts('read_more')} {url}"
 
 
-def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) -> dict:
-    """Write domain.yml, data/nlu.yml, data/rules.yml and config.yml; return a summary."""
-    (out / "data").mkdir(parents=True, exist_ok=True)
-    pages, _ = load_all(content)
-    languages = all_languages(locales)
-    codes = [lang.code for lang in languages]
-    base = SITE
-    own = yaml.safe_load((BOT / "data" / "intents.yml").read_text(encoding="utf-8"))
-    terms = yaml.safe_load((BOT / "data" / "emergency_terms.yml").read_text(encoding="utf-8"))
-    responses: dict[str, list] = {}
-    examples: dict[str, list[dict]] = {}
-    answered: list[str] = []  # question intents, each with its own rule
+@dataclass
+class _Project:
+    """What generate() collects over all languages: responses, NLU examples per intent, and
+    the question intents, each answered by its own rule."""
 
-    def add_examples(intent: str, lang: str, texts: list[str]) -> None:
-        bucket = examples.setdefault(intent, [])
+    responses: dict[str, list] = field(default_factory=dict)
+    examples: dict[str, list[dict]] = field(default_factory=dict)
+    answered: list[str] = field(default_factory=list)
+
+    def add_examples(self, intent: str, lang: str, texts: list[str]) -> None:
+        bucket = self.examples.setdefault(intent, [])
         seen = {e["text"] for e in bucket}
         for text in texts:
             # Brackets would read as Rasa entity annotations; line breaks end an example.
@@ -95,16 +91,11 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
                 seen.add(text)
                 bucket.append({"text": text, "lang": lang})
 
-    for lang in languages:
-        code = lang.code
-        texts = BotTexts(catalogs.load(code, catalogs.BOT_DOMAIN, locales)[0] if code != SOURCE else None)
-        locals_: dict[str, LocalPage] = {}
-        for slug, page in pages.items():
-            tr = catalogs.load(code, slug, locales)[0] if code != SOURCE else None
-            locals_[slug] = localize(page, code, tr)
-        topic_buttons = [{"title": mdunits.plain(locals_[t].title), "payload": f"/{topic_intent(t)}"}
-                         for t in TOPICS if t in locals_]
-        menu = topic_buttons + [{"title": texts("language_button"), "payload": "/language_menu"}]
+    def add_response(self, name: str, variation: dict) -> None:
+        self.responses.setdefault(name, []).append(variation)
+
+    def add_questions(self, code: str, locals_: dict[str, LocalPage], texts: BotTexts) -> None:
+        """Per topic page: an answer, examples and a rule per question, and the topic's menu."""
         for slug in TOPICS:
             if slug not in locals_:
                 continue
@@ -112,45 +103,87 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
             buttons = []
             for question in local.questions:
                 intent = intent_of(slug, question.id)
-                url = f"{base}/{code}/{slug}/#{question.id}"
-                responses.setdefault(f"utter_{intent}", []).append(
-                    _variation(_answer(question.opening, url, texts), code))
-                add_examples(intent, code, [mdunits.plain(question.heading), *question.asked,
-                                            *sentences(mdunits.plain(question.opening))])
-                if intent not in answered:
-                    answered.append(intent)
+                url = f"{SITE}/{code}/{slug}/#{question.id}"
+                answer = _answer(question.opening, url, texts)
+                self.add_response(f"utter_{intent}", _variation(answer, code))
+                self.add_examples(intent, code, [mdunits.plain(question.heading), *question.asked,
+                                                 *sentences(mdunits.plain(question.opening))])
+                if intent not in self.answered:
+                    self.answered.append(intent)
                 buttons.append({"title": mdunits.plain(question.heading), "payload": f"/{intent}"})
-            responses.setdefault(f"utter_{topic_intent(slug)}", []).append(
-                _variation(texts("choose_question", topic=mdunits.plain(local.title)), code, buttons))
-        def page_url(page: str) -> str:
-            return f"{base}/{code}/{page}/"
+            self.add_response(f"utter_{topic_intent(slug)}", _variation(
+                texts("choose_question", topic=mdunits.plain(local.title)), code, buttons))
 
-        summary = {p: mdunits.plain(locals_[p].summary) for p in ("privacy", "organisations") if p in locals_}
+    def add_replies(self, code: str, locals_: dict[str, LocalPage], texts: BotTexts,
+                    languages: list[Language]) -> None:
+        """The bot's own replies in one language: welcome, not sure, emergency, people, ..."""
+        def page_url(page: str) -> str:
+            return f"{SITE}/{code}/{page}/"
+
+        menu = [{"title": mdunits.plain(locals_[t].title), "payload": f"/{topic_intent(t)}"}
+                for t in TOPICS if t in locals_]
+        menu.append({"title": texts("language_button"), "payload": "/language_menu"})
+        summary = {p: mdunits.plain(locals_[p].summary)
+                   for p in ("privacy", "organisations") if p in locals_}
+        people = texts("human", url=page_url("organisations"))
+        people = f"{people}\n\n{summary.get('organisations', '')}"
+        privacy = f"{summary.get('privacy', '')}\n\n{texts('privacy', url=page_url('privacy'))}"
+        language_buttons = [{"title": other.native_name,
+                             "payload": f"/{language_intent(other.code)}"} for other in languages]
+        emergency_more = texts("emergency_more", url=page_url("emergency"))
         replies = {
             "utter_greet": (f"{texts('welcome')}\n\n{texts('privacy_line')}", menu),
             "utter_not_sure": (texts("not_sure", url=page_url("organisations")), menu),
             "utter_text_only": (texts("text_only"), menu),
-            "utter_emergency": (f"{texts('emergency')}\n\n{texts('emergency_more', url=page_url('emergency'))}", None),
+            "utter_emergency": (f"{texts('emergency')}\n\n{emergency_more}", None),
             "utter_emergency_domestic": (f"{texts('emergency')}\n{texts('emergency_domestic')}\n\n"
-                                         f"{texts('emergency_more', url=page_url('emergency'))}", None),
-            "utter_human": (f"{texts('human', url=page_url('organisations'))}\n\n{summary.get('organisations', '')}".strip(), None),
-            "utter_privacy": (f"{summary.get('privacy', '')}\n\n{texts('privacy', url=page_url('privacy'))}".strip(), None),
+                                         f"{emergency_more}", None),
+            "utter_human": (people.strip(), None),
+            "utter_privacy": (privacy.strip(), None),
             "utter_goodbye": (texts("goodbye"), None),
             "utter_thanks": (texts("thanks"), None),
-            "utter_language_menu": (texts("choose_language"),
-                                    [{"title": other.native_name, "payload": f"/{language_intent(other.code)}"}
-                                     for other in languages]),
+            "utter_language_menu": (texts("choose_language"), language_buttons),
             "utter_language_set": (texts("language_set"), menu),
         }
         for name, (text, buttons) in replies.items():
-            responses.setdefault(name, []).append(_variation(text, code, buttons))
+            self.add_response(name, _variation(text, code, buttons))
+
+
+def _translations(code: str, domain: str, locales: Path) -> catalogs.Translations | None:
+    return catalogs.load(code, domain, locales)[0] if code != SOURCE else None
+
+
+def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) -> dict:
+    """Write domain.yml, data/nlu.yml, data/rules.yml and config.yml; return a summary."""
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    pages, _ = load_all(content)
+    languages = all_languages(locales)
+    codes = [lang.code for lang in languages]
+    own = yaml.safe_load((BOT / "data" / "intents.yml").read_text(encoding="utf-8"))
+    project = _Project()
+    for lang in languages:
+        code = lang.code
+        texts = BotTexts(_translations(code, catalogs.BOT_DOMAIN, locales))
+        locals_ = {slug: localize(page, code, _translations(code, slug, locales))
+                   for slug, page in pages.items()}
+        project.add_questions(code, locals_, texts)
+        project.add_replies(code, locals_, texts, languages)
         for intent in OWN_INTENTS:
-            add_examples(intent, code, (own.get(intent) or {}).get(code, []))
+            project.add_examples(intent, code, (own.get(intent) or {}).get(code, []))
+    _dump(out / "domain.yml", _domain(project, codes))
+    (out / "data" / "nlu.yml").write_text(_nlu_yaml(project.examples), encoding="utf-8")
+    _dump(out / "data" / "rules.yml", {"version": "3.1", "rules": _rules(project.answered, codes)})
+    _dump(out / "config.yml", _config(project.examples, codes, out))
+    return {"intents": len(project.examples),
+            "examples": sum(len(v) for v in project.examples.values()), "languages": codes}
+
+
+def _domain(project: _Project, codes: list[str]) -> dict:
     # English variations carry no condition: they are the default for every language.
-    domain = {
+    return {
         "version": "3.1",
-        "intents": sorted(examples) + list(PAYLOAD_INTENTS) + [topic_intent(t) for t in TOPICS]
-        + [language_intent(c) for c in codes],
+        "intents": sorted(project.examples) + list(PAYLOAD_INTENTS)
+        + [topic_intent(t) for t in TOPICS] + [language_intent(c) for c in codes],
         "entities": ["language", "also_asked"],
         "slots": {
             "language": {"type": "categorical", "values": codes, "influence_conversation": False,
@@ -159,13 +192,18 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
                          + [{"type": "from_intent", "intent": language_intent(c), "value": c}
                             for c in codes]},
         },
-        "responses": responses,
+        "responses": project.responses,
         "session_config": {"session_expiration_time": 30, "carry_over_slots_to_new_session": True},
     }
-    rules = [{"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]}
-             for intent in answered]
+
+
+def _rules(answered: list[str], codes: list[str]) -> list[dict]:
+    """One-step rules: each question its answer, every other intent its reply."""
+    rules = [{"rule": f"answer {intent}",
+              "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]} for intent in answered]
     direct = {"greet": ["utter_greet"], "goodbye": ["utter_goodbye"], "thanks": ["utter_thanks"],
-              "human": ["utter_human"], "privacy": ["utter_privacy"], "out_of_scope": ["utter_not_sure"],
+              "human": ["utter_human"], "privacy": ["utter_privacy"],
+              "out_of_scope": ["utter_not_sure"],
               "nlu_fallback": ["utter_not_sure"], "emergency": ["utter_emergency"],
               "emergency_domestic": ["utter_emergency_domestic"],
               "language_menu": ["utter_language_menu"], "choose_language": ["utter_language_set"],
@@ -175,7 +213,14 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
     for intent, actions in direct.items():
         rules.append({"rule": f"reply to {intent}",
                       "steps": [{"intent": intent}] + [{"action": a} for a in actions]})
+    return rules
+
+
+def _config(examples: dict[str, list[dict]], codes: list[str], out: Path) -> dict:
+    """bot/config.yml with the language list, the language examples (written next to it) and
+    the emergency phrases filled in; refuses a domestic question that is not in the content."""
     config = yaml.safe_load((BOT / "config.yml").read_text(encoding="utf-8"))
+    terms = yaml.safe_load((BOT / "data" / "emergency_terms.yml").read_text(encoding="utf-8"))
     by_language: dict[str, list[str]] = {code: [] for code in codes}
     for items in examples.values():
         for item in items:
@@ -193,12 +238,7 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
                                  "is not a question in content/ (faq__<topic>__<question id>)")
             for kind in ("danger", "domestic", "family", "threat"):
                 component[kind] = {lang: sorted(ts) for lang, ts in terms[kind].items()}
-    _dump(out / "domain.yml", domain)
-    (out / "data" / "nlu.yml").write_text(_nlu_yaml(examples), encoding="utf-8")
-    _dump(out / "data" / "rules.yml", {"version": "3.1", "rules": rules})
-    _dump(out / "config.yml", config)
-    return {"intents": len(examples), "examples": sum(len(v) for v in examples.values()),
-            "languages": codes}
+    return config
 
 
 def _nlu_yaml(examples: dict[str, list[dict]]) -> str:
