@@ -41,8 +41,9 @@ class LocalPage:
 
 
 def localize(page: Page, lang: str, translations: catalogs.Translations | None,
-             mark: Callable[[str], str] = lambda text: text) -> LocalPage:
-    """Translate a page; strings without a checked translation stay English, wrapped by `mark`."""
+             mark: Callable[[str], str] | None = None) -> LocalPage:
+    """Translate a page; strings without a checked translation stay English, wrapped by `mark`
+    in the page's body (not in its questions) when given."""
     missing: set[str] = set()
 
     def lookup(text: str, context: str | None = None) -> str:
@@ -51,7 +52,7 @@ def localize(page: Page, lang: str, translations: catalogs.Translations | None,
             return found
         if lang != SOURCE:
             missing.add(text)
-            return mark(text)
+            return mark(text) if mark else text
         return text
 
     def field_(text: str, context: str) -> str:
@@ -64,7 +65,8 @@ def localize(page: Page, lang: str, translations: catalogs.Translations | None,
     local = LocalPage(page.slug, lang, field_(page.title, "title"), field_(page.summary, "summary"),
                       field_(page.reviewer_role, "reviewer role"), body)
     # Questions for the bot and share links: English fallbacks without the site's marker.
-    unmarked = body if lang == SOURCE else mdunits.translate(page.body, lambda t: field_(t, None))
+    unmarked = (body if lang == SOURCE or mark is None
+                else mdunits.translate(page.body, lambda t: field_(t, None)))
     by_id = {s.heading_id: s for s in mdunits.sections(unmarked)}
     for question in page.questions:
         section = by_id[question.id]
