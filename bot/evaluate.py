@@ -18,6 +18,7 @@ from bot.safety_setup import configure_logging, disable_telemetry
 EVAL = ROOT / "tests" / "eval" / "questions.yml"
 HELD_OUT = ROOT / "tests" / "eval" / "heldout"
 SHORT = ROOT / "tests" / "eval" / "short"
+MIXED = ROOT / "tests" / "eval" / "mixed"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
 
@@ -29,10 +30,11 @@ def load_eval(path: Path = EVAL) -> list[dict]:
 
 
 def eval_sets() -> dict[str, Path]:
-    """The development set, looked at while improving the bot; the held-out set and the
-    short-message set, written separately by other authors without the training data
+    """The development set, looked at while improving the bot; the held-out, short-message
+    and mixed-style sets, written separately by other authors without the training data
     (docs/decisions.md says what was changed after their first scores)."""
-    return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT}
+    return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT,
+            "mixed-style set": MIXED}
 
 
 def topic_of(intent: str | None) -> str:
