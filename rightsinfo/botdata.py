@@ -232,11 +232,12 @@ def _config(examples: dict[str, list[dict]], codes: list[str], out: Path) -> dic
             component["languages"] = codes
             component["examples_file"] = str(out / "language_examples.json")
         if component["name"].endswith("SafetyOverrides"):
-            question = component.get("domestic_question")
-            if question and question not in examples:
-                raise ValueError(f"bot/config.yml: SafetyOverrides domestic_question {question!r} "
-                                 "is not a question in content/ (faq__<topic>__<question id>)")
-            for kind in ("danger", "domestic", "family", "threat"):
+            for key in ("domestic_question", "self_harm_question"):
+                question = component.get(key)
+                if question and question not in examples:
+                    raise ValueError(f"bot/config.yml: SafetyOverrides {key} {question!r} is not "
+                                     "a question in content/ (faq__<topic>__<question id>)")
+            for kind in ("danger", "domestic", "self_harm", "family", "threat"):
                 component[kind] = {lang: sorted(ts) for lang, ts in terms[kind].items()}
     return config
 

@@ -289,6 +289,28 @@ def test_violence_at_home_is_followed_by_its_page_unless_another_question_was_as
                                        {"emergency": 0.6, "faq__medical_care__dentist": 0.3})) is None
 
 
+def test_wanting_to_die_is_an_emergency_followed_by_the_mental_health_question():
+    from bot.components.classifier import OWN_CONFIDENCE
+    from bot.components.safety import SafetyOverrides
+
+    kinds = ("danger", "domestic", "self_harm", "family", "threat")
+    safety = SafetyOverrides({**{kind: TERMS[kind] for kind in kinds},
+                              "self_harm_question": "faq__medical_care__mental_health"})
+    own = {"faq__birth_registration__papers_needed": 0.62, "emergency": 0.3}
+    ranking = [{"name": name, "confidence": value} for name, value in own.items()]
+    for text, lang in [("je veux mourir ce soir, j'ai tout préparé", "fr"),
+                       ("ya no quiero vivir", "es"), ("میخوام بمیرم", "fa")]:
+        message = Message(data={"text": text, "entities": [{"entity": "language", "value": lang}],
+                                "intent": ranking[0], "intent_ranking": ranking,
+                                OWN_CONFIDENCE: own})
+        message = safety.process([message])[0]
+        assert message.get("intent")["name"] == "emergency", text
+        # Not the question the classifier saw in "préparé" (preparing papers for a birth).
+        assert _also_asked(message) == "faq__medical_care__mental_health", text
+    # Someone else's threat is not self-harm: "me quiere matar" (he wants to kill me).
+    assert not safety.self_harm.search(normalize("me quiere matar"), "es")
+
+
 def test_a_domestic_question_that_is_not_in_the_content_is_refused(tmp_path, monkeypatch):
     import shutil
 
@@ -301,6 +323,10 @@ def test_a_domestic_question_that_is_not_in_the_content_is_refused(tmp_path, mon
                                                    "faq__reporting_crime__no_such_question"), encoding="utf-8")
     monkeypatch.setattr(botdata, "BOT", bot)
     with pytest.raises(ValueError, match="bot/config.yml: SafetyOverrides domestic_question"):
+        botdata.generate(tmp_path / "out")
+    (bot / "config.yml").write_text(config.replace("faq__medical_care__mental_health",
+                                                   "faq__medical_care__no_such_question"), encoding="utf-8")
+    with pytest.raises(ValueError, match="bot/config.yml: SafetyOverrides self_harm_question"):
         botdata.generate(tmp_path / "out")
 
 

@@ -100,11 +100,12 @@ def test_unrelated_question_gets_not_sure_reply_without_deep_link(bot, lang, mes
     ("زوجي يضربني الآن", True),
     ("someone has a knife outside my door", False),
     ("je n'arrive plus à respirer", False),
-    pytest.param("bıçaklı biri kapımda, çok korkuyorum", False, marks=pytest.mark.xfail(
-        strict=True, reason="known: 'çok korkuyorum' (I am very scared) also reads as the stress "
-                            "and trauma question, which is appended after 112 (docs/decisions.md)")),
+    ("bıçaklı biri kapımda, çok korkuyorum", False),
     ("my brother has a gun and is threatening my mother", True),
     ("mi amigo se tomó muchas pastillas y no despierta", False),
+    ("ik ruik gas in de hele keuken en mijn moeder valt flauw", False),
+    ("oğlum çamaşır suyu içti", False),
+    ("my flatmate swallowed rat poison", False),
 ])
 def test_emergency_reply_starts_with_112_in_any_language(bot, message, domestic):
     replies = bot.ask(message, sender=_new_sender())
@@ -118,6 +119,17 @@ def test_emergency_reply_starts_with_112_in_any_language(bot, message, domestic)
         assert _text(replies).index("112") < _text(replies).index("/reporting-crime/")
     else:
         assert link is None, replies
+
+
+@pytest.mark.parametrize("message,lang", [
+    ("je veux mourir ce soir, j'ai tout préparé", "fr"),
+    ("i dont want to live anymore", "en"),
+    ("میخوام بمیرم دیگه نمیتونم", "fa"),
+])
+def test_someone_who_wants_to_die_gets_112_then_mental_health_care(bot, message, lang):
+    replies = bot.ask(message, sender=_new_sender())
+    assert "112" in replies[0]["text"].split("\n")[0], replies
+    assert _link(replies) == (lang, "medical-care", "mental-health"), replies
 
 
 def test_spanish_emergency_with_a_question_gets_112_first_then_the_answer(bot):

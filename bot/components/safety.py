@@ -86,13 +86,17 @@ class SafetyOverrides(GraphComponent):
         # intents (docs/decisions.md).
         # `domestic_question`: the question about violence at home, answered after 112 and
         # Veilig Thuis whenever such violence is reported and no other question was asked.
-        return {"danger": {}, "domestic": {}, "family": {}, "threat": {}, "also_answer_threshold": 0.4,
-                "domestic_question": None}
+        # `self_harm_question`: answered after 112 whenever someone writes they want to die or
+        # hurt themselves, instead of whatever else the classifier saw (a suicidal "j'ai tout
+        # préparé" read as the question on preparing papers for a birth registration).
+        return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
+                "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
         self.danger = Lexicon(self.config["danger"])
         self.domestic = Lexicon(self.config["domestic"])
+        self.self_harm = Lexicon(self.config["self_harm"])
         self.family = Lexicon(self.config["family"])
         self.threat = Lexicon(self.config["threat"])
 
@@ -100,17 +104,21 @@ class SafetyOverrides(GraphComponent):
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
         return cls(config)
 
+    @staticmethod
+    def _text_and_language(message: Message) -> tuple[str, str | None]:
+        lang = next((e["value"] for e in message.get(ENTITIES) or []
+                     if e.get("entity") == "language"), None)
+        return normalize(message.get(TEXT) or ""), lang
+
     def override(self, message: Message) -> str | None:
-        text = normalize(message.get(TEXT) or "")
+        text, lang = self._text_and_language(message)
         intent = (message.get(INTENT) or {}).get("name")
-        lang = next((e["value"] for e in message.get(ENTITIES) or [] if e.get("entity") == "language"),
-                    None)
         if self.domestic.search(text, lang) or (
                 self.family.search(text, lang) and self.threat.search(text, lang)):
             return DOMESTIC
         if intent in (EMERGENCY, DOMESTIC):
             return intent
-        if self.danger.search(text, lang):
+        if self.danger.search(text, lang) or self.self_harm.search(text, lang):
             return EMERGENCY
         if message.get(EXPLICIT):
             return CHOOSE_LANGUAGE
@@ -131,9 +139,14 @@ class SafetyOverrides(GraphComponent):
         return messages
 
     def _keep_question(self, message: Message, ranking: list[dict], name: str) -> None:
-        """Remember the question to answer after 112: the best question the classifier saw,
-        if it was really asked; else, for violence at home, the page about it (how to get
+        """Remember the question to answer after 112: for someone who wants to die or hurt
+        themselves, the question on mental health care; else the best question the classifier
+        saw, if it was really asked; else, for violence at home, the page about it (how to get
         help and report without papers), whose words such messages share anyway."""
+        wanted = self.config["self_harm_question"]
+        if wanted and self.self_harm.search(*self._text_and_language(message)):
+            self._add_also_asked(message, wanted)
+            return
         best = next((r for r in ranking if r.get("name", "").startswith("faq__")), None)
         own = message.get(OWN_CONFIDENCE) or {r.get("name"): r.get("confidence", 0) for r in ranking}
         question = None
@@ -147,9 +160,12 @@ class SafetyOverrides(GraphComponent):
         if question is None and name == DOMESTIC:
             question = self.config["domestic_question"]
         if question:
-            entity = {"entity": ALSO_ASKED, "value": question, "start": 0, "end": 0,
-                      "extractor": type(self).__name__}
-            message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
+            self._add_also_asked(message, question)
+
+    def _add_also_asked(self, message: Message, question: str) -> None:
+        entity = {"entity": ALSO_ASKED, "value": question, "start": 0, "end": 0,
+                  "extractor": type(self).__name__}
+        message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
