@@ -19,6 +19,7 @@ EVAL = ROOT / "tests" / "eval" / "questions.yml"
 HELD_OUT = ROOT / "tests" / "eval" / "heldout"
 SHORT = ROOT / "tests" / "eval" / "short"
 MIXED = ROOT / "tests" / "eval" / "mixed"
+FRESH = ROOT / "tests" / "eval" / "fresh"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
 
@@ -30,11 +31,11 @@ def load_eval(path: Path = EVAL) -> list[dict]:
 
 
 def eval_sets() -> dict[str, Path]:
-    """The development set, looked at while improving the bot; the held-out, short-message
-    and mixed-style sets, written separately by other authors without the training data
-    (docs/decisions.md says what was changed after their first scores)."""
+    """The development set, looked at while improving the bot; the held-out, short-message,
+    mixed-style and fresh sets, written separately by other authors without the training
+    data (docs/decisions.md says what was changed after their first scores)."""
     return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT,
-            "mixed-style set": MIXED}
+            "mixed-style set": MIXED, "fresh set": FRESH}
 
 
 def topic_of(intent: str | None) -> str:
