@@ -86,6 +86,10 @@ def test_web_chat_page_language_is_used_for_an_ambiguous_message(bot):
     ("nl", "wie heeft gisteren gewonnen, ajax of psv?"),
     ("fr", "donne moi une recette de couscous"),
     ("ar", "كم سعر الايفون الجديد"),
+    # the topics' words, asking about something else
+    ("pt", "qual é o melhor bolo para o aniversário de uma criança de 5 anos?"),
+    ("es", "¿qué película de médicos me recomiendas para ver el sábado?"),
+    ("nl", "hoe laat gaat de trein naar het ziekenhuis in Leiden?"),
 ])
 def test_unrelated_question_gets_not_sure_reply_without_deep_link(bot, lang, message):
     replies = bot.ask(message, sender=_new_sender())
@@ -106,6 +110,11 @@ def test_unrelated_question_gets_not_sure_reply_without_deep_link(bot, lang, mes
     ("ik ruik gas in de hele keuken en mijn moeder valt flauw", False),
     ("oğlum çamaşır suyu içti", False),
     ("my flatmate swallowed rat poison", False),
+    ("mijn zoontje heeft een knoopcel ingeslikt", False),
+    ("mi abuelo se cayó del balcón y no se mueve", False),
+    ("babam birden yere yığıldı, nefes almıyor", False),
+    ("بوی گاز کل خونه رو گرفته، مادرم بیهوش شده", False),
+    ("there was a car crash outside, a man is stuck in the car", False),
 ])
 def test_emergency_reply_starts_with_112_in_any_language(bot, message, domestic):
     replies = bot.ask(message, sender=_new_sender())
