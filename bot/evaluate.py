@@ -1,5 +1,6 @@
 """`make eval`: per-language right-topic share, out-of-scope rejection and emergencies, for the bot,
-a BM25 keyword baseline over the content, and Rasa's default `rasa init` pipeline."""
+a BM25 keyword baseline over the content, and Rasa's default `rasa init` pipeline; and, on the
+safety set, emergencies caught and false alarms."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ HELD_OUT = ROOT / "tests" / "eval" / "heldout"
 SHORT = ROOT / "tests" / "eval" / "short"
 MIXED = ROOT / "tests" / "eval" / "mixed"
 FRESH = ROOT / "tests" / "eval" / "fresh"
+SAFETY = ROOT / "tests" / "eval" / "safety"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
 
@@ -169,6 +171,37 @@ def default_pipeline_model(epochs: int | None = None) -> Path:
     return model
 
 
+def score_safety(items: list[dict], predictions: list[tuple]) -> dict[str, dict[str, tuple]]:
+    """Per language, (hits, total) of: emergencies answered with 112, violence at home answered
+    with Veilig Thuis too, and near misses (questions that mention illness, pain, a past
+    assault or an accident) wrongly answered as an emergency."""
+    table: dict[str, dict] = defaultdict(lambda: {"caught": [0, 0], "domestic": [0, 0], "false alarm": [0, 0]})
+    for item, (topic, intent, *_) in zip(items, predictions):
+        row = table[item["lang"]]
+        if item["kind"] == EMERGENCY:
+            row["caught"][0] += topic == EMERGENCY
+            row["caught"][1] += 1
+            if item.get("domestic"):
+                row["domestic"][0] += intent == "emergency_domestic"
+                row["domestic"][1] += 1
+        else:
+            row["false alarm"][0] += topic == EMERGENCY
+            row["false alarm"][1] += 1
+    return {lang: {k: tuple(v) for k, v in row.items()} for lang, row in table.items()}
+
+
+def format_safety(results: dict[str, dict[str, dict]]) -> str:
+    lines = [f"{'system':<18} {'lang':<5} {'112 given':>10} {'Veilig Thuis':>13} {'false alarms':>13}"]
+    for system, table in results.items():
+        for lang in sorted(table) + ["all"]:
+            rows = list(table.values()) if lang == "all" else [table[lang]]
+            cells = [f"{sum(r[k][0] for r in rows)}/{sum(r[k][1] for r in rows)}"
+                     for k in ("caught", "domestic", "false alarm")]
+            lines.append(f"{system:<18} {lang:<5} {cells[0]:>10} {cells[1]:>13} {cells[2]:>13}")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def format_table(results: dict[str, dict[str, dict]]) -> str:
     langs = sorted({lang for r in results.values() for lang in r})
     kinds = ("topic", "oos", "emergency", "language")
@@ -217,6 +250,14 @@ def main() -> int:
                   if row["topic"] < 0.9 or row["oos"] < 0.9 or row["emergency"] < 1.0]
         if failed:
             print(f"below target (90% topic, 90% out of scope, 100% emergency): {', '.join(failed)}\n")
+    items = load_eval(SAFETY)
+    safety = {"bot": score_safety(items, rasa_predictions(model, items))}
+    if default_model is not None:
+        safety[label] = score_safety(items, rasa_predictions(default_model, items))
+    print(f"safety set (emergencies described in one's own words, and near misses): "
+          f"{SAFETY.relative_to(ROOT)}, {len(items)} messages")
+    print(format_safety(safety))
+    everything["safety set"] = safety
     (BOT_BUILD / "eval.json").write_text(json.dumps(everything, indent=1), encoding="utf-8")
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluate import eval_sets, format_table, load_eval, score
+from bot.evaluate import SAFETY, eval_sets, format_safety, format_table, load_eval, score, score_safety
 
 ITEMS = [
     {"lang": "fr", "topic": "school", "text": "mon fils peut aller a l'ecole?"},
@@ -45,3 +45,23 @@ def test_every_evaluation_set_covers_every_language_with_enough_questions():
             in_scope = [i for i in mine if i["topic"] not in ("out_of_scope", "emergency")]
             assert len(in_scope) >= 15, (name, lang)
             assert {i["topic"] for i in mine} >= {"out_of_scope", "emergency"}, (name, lang)
+
+
+def test_safety_score_counts_112_veilig_thuis_and_false_alarms_per_language():
+    items = [{"lang": "nl", "kind": "emergency", "domestic": True, "text": "a"},
+             {"lang": "nl", "kind": "emergency", "text": "b"},
+             {"lang": "nl", "kind": "near_miss", "text": "c"},
+             {"lang": "nl", "kind": "near_miss", "text": "d"}]
+    predictions = [("emergency", "emergency"), ("rejected", None),
+                   ("emergency", "emergency"), ("medical-care", "faq__medical_care__costs")]
+    table = score_safety(items, predictions)
+    # the domestic message got 112 but not Veilig Thuis; one near miss was a false alarm
+    assert table["nl"] == {"caught": (1, 2), "domestic": (0, 1), "false alarm": (1, 2)}
+    assert "nl    " in format_safety({"bot": table}) and "1/2" in format_safety({"bot": table})
+
+
+def test_safety_set_has_emergencies_and_near_misses_in_every_language():
+    items = load_eval(SAFETY)
+    for lang in ("en", "nl", "ar", "fa", "fr", "es", "pt", "tr"):
+        kinds = [i["kind"] for i in items if i["lang"] == lang]
+        assert kinds.count("emergency") >= 15 and kinds.count("near_miss") >= 5, lang
