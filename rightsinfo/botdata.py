@@ -227,6 +227,7 @@ def _config(examples: dict[str, list[dict]], codes: list[str], out: Path) -> dic
             by_language[item["lang"]].append(item["text"])
     (out / "language_examples.json").write_text(json.dumps(by_language, ensure_ascii=False),
                                                 encoding="utf-8")
+    fallback = next((c for c in config["pipeline"] if c["name"] == "FallbackClassifier"), {})
     for component in config["pipeline"]:
         if component["name"].endswith("LanguageDetector"):
             component["languages"] = codes
@@ -237,6 +238,8 @@ def _config(examples: dict[str, list[dict]], codes: list[str], out: Path) -> dic
                 if question and question not in examples:
                     raise ValueError(f"bot/config.yml: SafetyOverrides {key} {question!r} is not "
                                      "a question in content/ (faq__<topic>__<question id>)")
+            if "threshold" in fallback:  # for the long messages it answers as questions
+                component["fallback_threshold"] = fallback["threshold"]
             for kind in ("danger", "domestic", "self_harm", "family", "threat"):
                 component[kind] = {lang: sorted(ts) for lang, ts in terms[kind].items()}
     return config

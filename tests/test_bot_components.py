@@ -354,3 +354,24 @@ def test_arabic_and_farsi_typed_in_latin_letters_are_their_own_n_gram_class(tmp_
     assert detector.detect("kaghaz nadaram, mitunam beram doktor?")[0] == "fa"
     assert detector.detect("kagidim yok, doktora gidebilir miyim?")[0] == "tr"
     assert detector.detect("میتونم برم دکتر؟ کاغذ ندارم")[0] == "fa"
+
+
+def test_a_long_story_read_as_an_emergency_by_the_classifier_alone_is_answered_as_its_question():
+    story = ("two months ago I fell from a ladder at work, it was a black job, my back still hurts "
+             "and the boss says nothing, can I see a huisarts without insurance now")
+    assert len(story.split()) > 25
+    own = {"emergency": 0.7, "faq__medical_care__see_a_gp": 0.24, "faq__medical_care__costs": 0.06}
+    message = _safety_process(story, "en", own)
+    assert message.get("intent")["name"] == "faq__medical_care__see_a_gp"
+    assert message.get("intent")["confidence"] == pytest.approx(0.8)
+    assert all(r["name"] != "emergency" for r in message.get("intent_ranking"))
+    # Nothing clear left after the emergency: "not sure", as FallbackClassifier would say.
+    unclear = {"emergency": 0.7, "faq__medical_care__see_a_gp": 0.06, "faq__school__bsn": 0.05,
+               "faq__shelter__bed_bad_brood": 0.05, "out_of_scope": 0.05, "faq__medical_care__costs": 0.05,
+               "faq__medical_care__dentist": 0.04}
+    assert _safety_process(story, "en", unclear).get("intent")["name"] == "nlu_fallback"
+    # The same classifier verdict on a short message, or on a long one with a danger phrase,
+    # stays an emergency.
+    assert _safety_process("he fell and does not move", "en", own).get("intent")["name"] == "emergency"
+    long_danger = story.replace("two months ago I fell", "right now he is not breathing, he fell")
+    assert _safety_process(long_danger, "en", own).get("intent")["name"] == "emergency"

@@ -7,6 +7,7 @@ from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -16,6 +17,7 @@ from bot.components.language import EXPLICIT
 from bot.normalize import normalize
 
 EMERGENCY, DOMESTIC, CHOOSE_LANGUAGE = "emergency", "emergency_domestic", "choose_language"
+STORY = "story"  # not an intent: what override() returns for a long message read as an emergency by the classifier alone
 ALSO_ASKED = "also_asked"
 
 
@@ -73,8 +75,10 @@ class SafetyOverrides(GraphComponent):
     config at training time) becomes `emergency`, or `emergency_domestic` with a
     domestic-violence phrase or a family member together with a threat, whatever else it
     asks: the reply then starts with 112. When the classifier also saw a question, it is kept
-    as the `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy). A message that only names a language becomes
-    `choose_language`.
+    as the `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy).
+    What the classifier alone reads as an emergency stays one in a short message; a long one
+    without a danger phrase is a story, answered as the question it asks. A message that only
+    names a language becomes `choose_language`.
     """
 
     @staticmethod
@@ -89,8 +93,14 @@ class SafetyOverrides(GraphComponent):
         # `self_harm_question`: answered after 112 whenever someone writes they want to die or
         # hurt themselves, instead of whatever else the classifier saw (a suicidal "j'ai tout
         # préparé" read as the question on preparing papers for a birth registration).
+        # `story_words`: a message longer than this that only the classifier reads as an
+        # emergency (no danger phrase) is answered as the question it asks, or gets "not sure"
+        # under `fallback_threshold` (FallbackClassifier's). On the evaluation sets every such
+        # message over 25 words was a story about an earlier fall, pain or fear, and every
+        # emergency the classifier alone caught had 18 words or fewer (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
-                "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None}
+                "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
+                "story_words": 25, "fallback_threshold": 0.25}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -116,9 +126,11 @@ class SafetyOverrides(GraphComponent):
         if self.domestic.search(text, lang) or (
                 self.family.search(text, lang) and self.threat.search(text, lang)):
             return DOMESTIC
+        danger = bool(self.danger.search(text, lang) or self.self_harm.search(text, lang))
         if intent in (EMERGENCY, DOMESTIC):
-            return intent
-        if self.danger.search(text, lang) or self.self_harm.search(text, lang):
+            short = len(text.split()) <= self.config["story_words"]
+            return intent if danger or short else STORY
+        if danger:
             return EMERGENCY
         if message.get(EXPLICIT):
             return CHOOSE_LANGUAGE
@@ -129,7 +141,9 @@ class SafetyOverrides(GraphComponent):
             if (message.get(TEXT) or "").startswith("/"):
                 continue
             name = self.override(message)
-            if name:
+            if name == STORY:
+                self._answer_the_story(message)
+            elif name:
                 ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
                 if name in (EMERGENCY, DOMESTIC):
                     self._keep_question(message, ranking, name)
@@ -137,6 +151,19 @@ class SafetyOverrides(GraphComponent):
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
         return messages
+
+    def _answer_the_story(self, message: Message) -> None:
+        """Drop the emergency intents from the ranking and renormalise what is left: the best
+        answer if it is above the fallback threshold, else "not sure" as FallbackClassifier
+        would have said."""
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (EMERGENCY, DOMESTIC)]
+        total = sum(r.get("confidence", 0.0) for r in ranking)
+        ranking = [{**r, "confidence": r.get("confidence", 0.0) / total} for r in ranking] if total else []
+        threshold = self.config["fallback_threshold"]
+        if not ranking or ranking[0]["confidence"] < threshold:
+            ranking = [{"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": threshold}, *ranking]
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def _keep_question(self, message: Message, ranking: list[dict], name: str) -> None:
         """Remember the question to answer after 112: for someone who wants to die or hurt
