@@ -17,7 +17,9 @@ from bot.components.language import EXPLICIT
 from bot.normalize import normalize
 
 EMERGENCY, DOMESTIC, CHOOSE_LANGUAGE = "emergency", "emergency_domestic", "choose_language"
-STORY = "story"  # not an intent: what override() returns for a long message read as an emergency by the classifier alone
+# Not an intent: what override() returns for a long message that only the classifier read as
+# an emergency.
+STORY = "story"
 ALSO_ASKED = "also_asked"
 
 
@@ -156,7 +158,8 @@ class SafetyOverrides(GraphComponent):
         """Drop the emergency intents from the ranking and renormalise what is left: the best
         answer if it is above the fallback threshold, else "not sure" as FallbackClassifier
         would have said."""
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in (EMERGENCY, DOMESTIC)]
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                   if r.get("name") not in (EMERGENCY, DOMESTIC)]
         total = sum(r.get("confidence", 0.0) for r in ranking)
         ranking = [{**r, "confidence": r.get("confidence", 0.0) / total} for r in ranking] if total else []
         threshold = self.config["fallback_threshold"]
