@@ -259,6 +259,13 @@ def test_a_family_member_with_a_weapon_or_threat_is_domestic_violence():
     assert _safety_intent("my brother collapsed and is not breathing", "en") == "emergency"
     assert _safety_intent("can my brother go to school without papers", "en") is None
     assert _safety_intent("mon frère peut aller à l'école?", "fr") is None
+    # Arabic and Farsi typed in Latin letters.
+    assert _safety_intent("shoharam alan dare mano mizane", "fa") == "emergency_domestic"
+    assert _safety_intent("jozi kaydrbni daba 3afakom", "ar") == "emergency_domestic"
+    # "faça" (do) and "مسکین" (poor) next to a family word are no violence at home. (The danger
+    # list still reads them as a knife, knowingly: docs/decisions.md.)
+    assert _safety_intent("meu filho precisa que a escola faça a matrícula", "pt") != "emergency_domestic"
+    assert _safety_intent("ابني مسكين ما عنده مدرسة", "ar") != "emergency_domestic"
 
 
 def _safety_process(text: str, lang: str, own: dict[str, float]) -> Message:
