@@ -190,7 +190,7 @@ def score_safety(items: list[dict], predictions: list[tuple]) -> dict[str, dict[
     return {lang: {k: tuple(v) for k, v in row.items()} for lang, row in table.items()}
 
 
-def format_safety(results: dict[str, dict[str, dict]]) -> str:
+def format_safety(results: dict[str, dict[str, dict[str, tuple]]]) -> str:
     lines = [f"{'system':<18} {'lang':<5} {'112 given':>10} {'Veilig Thuis':>13} {'false alarms':>13}"]
     for system, table in results.items():
         for lang in sorted(table) + ["all"]:

@@ -57,7 +57,8 @@ def test_safety_score_counts_112_veilig_thuis_and_false_alarms_per_language():
     table = score_safety(items, predictions)
     # the domestic message got 112 but not Veilig Thuis; one near miss was a false alarm
     assert table["nl"] == {"caught": (1, 2), "domestic": (0, 1), "false alarm": (1, 2)}
-    assert "nl    " in format_safety({"bot": table}) and "1/2" in format_safety({"bot": table})
+    rows = [line.split() for line in format_safety({"bot": table}).splitlines()]
+    assert ["bot", "nl", "1/2", "0/1", "1/2"] in rows and ["bot", "all", "1/2", "0/1", "1/2"] in rows
 
 
 def test_safety_set_has_emergencies_and_near_misses_in_every_language():
