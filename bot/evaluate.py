@@ -22,6 +22,7 @@ SHORT = ROOT / "tests" / "eval" / "short"
 MIXED = ROOT / "tests" / "eval" / "mixed"
 FRESH = ROOT / "tests" / "eval" / "fresh"
 SAFETY = ROOT / "tests" / "eval" / "safety"
+BLIND = ROOT / "tests" / "eval" / "blind"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
 
@@ -34,10 +35,11 @@ def load_eval(path: Path = EVAL) -> list[dict]:
 
 def eval_sets() -> dict[str, Path]:
     """The development set, looked at while improving the bot; the held-out, short-message,
-    mixed-style and fresh sets, written separately by other authors without the training
-    data (docs/decisions.md says what was changed after their first scores)."""
+    mixed-style, fresh and blind sets, written separately by other authors without the
+    training data (docs/decisions.md says what was changed after their first scores; the
+    blind set's messages were never read while changing the bot)."""
     return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT,
-            "mixed-style set": MIXED, "fresh set": FRESH}
+            "mixed-style set": MIXED, "fresh set": FRESH, "blind set": BLIND}
 
 
 def topic_of(intent: str | None) -> str:

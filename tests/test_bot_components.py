@@ -280,6 +280,25 @@ def _safety_process(text: str, lang: str, own: dict[str, float]) -> Message:
     return safety.process([message])[0]
 
 
+def test_an_emergency_naming_family_that_the_classifier_also_reads_as_violence_at_home_is_domestic():
+    # No word from the threat list: the classifier's share for violence at home decides.
+    text = "my dad drunk smashing my moms head on the wall"
+    some = {"emergency": 0.55, "emergency_domestic": 0.3, "out_of_scope": 0.15}
+    assert _safety_process(text, "en", some).get("intent")["name"] == "emergency_domestic"
+    none = {"emergency": 0.97, "emergency_domestic": 0.01, "out_of_scope": 0.02}
+    assert _safety_process(text, "en", none).get("intent")["name"] == "emergency"
+    # Without a family member it stays a plain emergency, however the classifier leans.
+    stranger = "a man smashing the door with a hammer"
+    assert _safety_process(stranger, "en", some).get("intent")["name"] == "emergency"
+    # A danger phrase with family, when the classifier saw a question, is domestic only if
+    # the classifier gave violence at home its share.
+    collapse = "my brother collapsed and is not breathing"
+    question = {"faq__medical_care__costs": 0.9, "emergency_domestic": 0.02, "emergency": 0.08}
+    assert _safety_process(collapse, "en", question).get("intent")["name"] == "emergency"
+    leaning = {"faq__medical_care__costs": 0.6, "emergency_domestic": 0.2, "emergency": 0.2}
+    assert _safety_process(collapse, "en", leaning).get("intent")["name"] == "emergency_domestic"
+
+
 def _also_asked(message: Message) -> str | None:
     return next((e["value"] for e in message.get("entities") if e["entity"] == "also_asked"), None)
 

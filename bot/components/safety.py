@@ -75,7 +75,8 @@ class SafetyOverrides(GraphComponent):
 
     A message with a danger phrase (bot/data/emergency_terms.yml, copied into the model's
     config at training time) becomes `emergency`, or `emergency_domestic` with a
-    domestic-violence phrase or a family member together with a threat, whatever else it
+    domestic-violence phrase, a family member together with a threat, or a family member in
+    an emergency the classifier also reads a little as violence at home, whatever else it
     asks: the reply then starts with 112. When the classifier also saw a question, it is kept
     as the `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy).
     What the classifier alone reads as an emergency stays one in a short message; a long one
@@ -100,9 +101,13 @@ class SafetyOverrides(GraphComponent):
         # under `fallback_threshold` (FallbackClassifier's). On the evaluation sets every such
         # message over 25 words was a story about an earlier fall, pain or fear, and every
         # emergency the classifier alone caught had 18 words or fewer (docs/decisions.md).
+        # `domestic_share`: an emergency that names a family member is violence at home when
+        # the classifier gives that at least this much, with no word from the threat list
+        # ("my dad smashing my mum's head on the wall"). On the evaluation sets such messages
+        # scored 0.19 and 0.44; other emergencies naming family 0.01 or less (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
-                "story_words": 25, "fallback_threshold": 0.25}
+                "story_words": 25, "domestic_share": 0.1, "fallback_threshold": 0.25}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -130,13 +135,19 @@ class SafetyOverrides(GraphComponent):
             return DOMESTIC
         danger = bool(self.danger.search(text, lang) or self.self_harm.search(text, lang))
         if intent in (EMERGENCY, DOMESTIC):
-            short = len(text.split()) <= self.config["story_words"]
-            return intent if danger or short else STORY
-        if danger:
-            return EMERGENCY
-        if message.get(EXPLICIT):
-            return CHOOSE_LANGUAGE
-        return None
+            if not danger and len(text.split()) > self.config["story_words"]:
+                return STORY
+        elif not danger:
+            return CHOOSE_LANGUAGE if message.get(EXPLICIT) else None
+        if intent == DOMESTIC or (self._domestic_seen(message) and self.family.search(text, lang)):
+            return DOMESTIC
+        return EMERGENCY
+
+    def _domestic_seen(self, message: Message) -> bool:
+        """Whether the classifier gave violence at home at least `domestic_share`."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        share = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == DOMESTIC), 0.0)
+        return share >= self.config["domestic_share"]
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
