@@ -266,6 +266,17 @@ def test_a_family_member_with_a_weapon_or_threat_is_domestic_violence():
     # list still reads them as a knife, knowingly: docs/decisions.md.)
     assert _safety_intent("meu filho precisa que a escola faça a matrícula", "pt") != "emergency_domestic"
     assert _safety_intent("ابني مسكين ما عنده مدرسة", "ar") != "emergency_domestic"
+    # Nor words that only start like a threat or also mean something ordinary: a warehouse,
+    # a school that threatens to stop teaching, a son who smokes, a swallowed battery.
+    assert _safety_intent("meu marido trabalha num armazém, a escola pede bsn", "pt") is None
+    assert _safety_intent("l'école menace de ne plus garder mon fils", "fr") is None
+    assert _safety_intent("پسرم سیگار میکشه، میتونه بره مدرسه؟", "fa") is None
+    assert _safety_intent("meu filho engoliu uma bateria", "pt") != "emergency_domestic"
+    # The same threats, said of a person, still are.
+    assert _safety_intent("meu marido tem uma arma e me bate", "pt") == "emergency_domestic"
+    assert _safety_intent("o meu companheiro esta a bater-me", "pt") == "emergency_domestic"
+    assert _safety_intent("mon mari me menace de mort", "fr") == "emergency_domestic"
+    assert _safety_intent("شوهرم میگه منو میکشه", "fa") == "emergency_domestic"
 
 
 def _safety_process(text: str, lang: str, own: dict[str, float]) -> Message:
