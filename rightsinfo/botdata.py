@@ -149,6 +149,28 @@ class _Project:
             self.add_response(name, _variation(text, code, buttons))
 
 
+def _stories(path: Path, questions: list[str], codes: list[str]) -> list[tuple[str, str, list[str]]]:
+    """Training examples that tell a story before they ask (bot/data/stories.yml: question intent
+    -> language -> messages). Content phrasings are short; people on WhatsApp often first say
+    who they are and what happened. An intent or language the content does not have is an
+    error, not a silently unused list."""
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    name = path.relative_to(BOT.parent)
+    out = []
+    for intent, by_language in data.items():
+        if intent not in questions:
+            raise ValueError(f"{name}: {intent}: no such question in content/ "
+                             f"(expected faq__<topic>__<question id>)")
+        for code, texts in (by_language or {}).items():
+            if code not in codes:
+                raise ValueError(f"{name}: {intent}.{code}: not one of the "
+                                 f"languages {', '.join(codes)}")
+            out.append((intent, code, list(texts or [])))
+    return out
+
+
 def _translations(code: str, domain: str, locales: Path) -> catalogs.Translations | None:
     return catalogs.load(code, domain, locales)[0] if code != SOURCE else None
 
@@ -170,6 +192,8 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
         project.add_replies(code, locals_, texts, languages)
         for intent in OWN_INTENTS:
             project.add_examples(intent, code, (own.get(intent) or {}).get(code, []))
+    for intent, code, texts in _stories(BOT / "data" / "stories.yml", project.answered, codes):
+        project.add_examples(intent, code, texts)
     _dump(out / "domain.yml", _domain(project, codes))
     (out / "data" / "nlu.yml").write_text(_nlu_yaml(project.examples), encoding="utf-8")
     _dump(out / "data" / "rules.yml", {"version": "3.1", "rules": _rules(project.answered, codes)})
