@@ -310,6 +310,24 @@ def test_an_emergency_naming_family_that_the_classifier_also_reads_as_violence_a
     assert _safety_process(collapse, "en", leaning).get("intent")["name"] == "emergency_domestic"
 
 
+def test_a_short_message_the_bot_would_not_answer_is_an_emergency_when_the_classifier_half_sees_one():
+    # No danger phrase; the classifier's first reading is out of scope, its second an emergency.
+    text = "jentends des pas en bas dans le noir je suis seule avec ma fille"
+    leaning = {"out_of_scope": 0.55, "emergency": 0.3, "faq__shelter__where_can_i_sleep": 0.15}
+    assert _safety_process(text, "fr", leaning).get("intent")["name"] == "emergency"
+    unsure = {"nlu_fallback": 0.25, "faq__medical_care__costs": 0.2, "emergency_domestic": 0.1,
+              "emergency": 0.08}
+    assert _safety_process(text, "fr", unsure).get("intent")["name"] == "emergency"
+    # A trace of emergency is not enough, and neither is a question the bot would answer.
+    faint = {"out_of_scope": 0.85, "emergency": 0.1, "faq__shelter__where_can_i_sleep": 0.05}
+    assert _safety_process(text, "fr", faint).get("intent")["name"] == "out_of_scope"
+    answered = {"faq__shelter__where_can_i_sleep": 0.6, "emergency": 0.3, "out_of_scope": 0.1}
+    assert _safety_process(text, "fr", answered).get("intent")["name"] == "faq__shelter__where_can_i_sleep"
+    # A long story stays "not sure", as a story the classifier reads as an emergency does.
+    story = " ".join([text] * 4)
+    assert _safety_process(story, "fr", leaning).get("intent")["name"] == "out_of_scope"
+
+
 def _also_asked(message: Message) -> str | None:
     return next((e["value"] for e in message.get("entities") if e["entity"] == "also_asked"), None)
 

@@ -17,6 +17,7 @@ from bot.components.language import EXPLICIT
 from bot.normalize import normalize
 
 EMERGENCY, DOMESTIC, CHOOSE_LANGUAGE = "emergency", "emergency_domestic", "choose_language"
+OUT_OF_SCOPE = "out_of_scope"
 # Not an intent: what override() returns for a long message that only the classifier read as
 # an emergency.
 STORY = "story"
@@ -80,8 +81,9 @@ class SafetyOverrides(GraphComponent):
     asks: the reply then starts with 112. When the classifier also saw a question, it is kept
     as the `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy).
     What the classifier alone reads as an emergency stays one in a short message; a long one
-    without a danger phrase is a story, answered as the question it asks. A message that only
-    names a language becomes `choose_language`.
+    without a danger phrase is a story, answered as the question it asks. A short message the
+    bot would not answer, which the classifier reads partly as an emergency (`emergency_share`),
+    becomes one. A message that only names a language becomes `choose_language`.
     """
 
     @staticmethod
@@ -105,9 +107,16 @@ class SafetyOverrides(GraphComponent):
         # the classifier gives that at least this much, with no word from the threat list
         # ("my dad smashing my mum's head on the wall"). On the evaluation sets such messages
         # scored 0.19 and 0.44; other emergencies naming family 0.01 or less (docs/decisions.md).
+        # `emergency_share`: a message of at most `story_words` words that the bot would answer
+        # with "not sure" (out of scope, or under the fallback threshold) is an emergency when
+        # the classifier gives the two emergency intents together at least this much. Missing
+        # an emergency costs more than 112 before a "not sure": on the evaluation sets this
+        # caught 4 emergencies told without a danger phrase and made 2 other messages
+        # emergencies (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
-                "story_words": 25, "domestic_share": 0.1, "fallback_threshold": 0.25}
+                "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.15,
+                "fallback_threshold": 0.25}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -138,10 +147,24 @@ class SafetyOverrides(GraphComponent):
             if not danger and len(text.split()) > self.config["story_words"]:
                 return STORY
         elif not danger:
-            return CHOOSE_LANGUAGE if message.get(EXPLICIT) else None
+            if message.get(EXPLICIT):
+                return CHOOSE_LANGUAGE
+            if not self._emergency_seen(message, intent, text):
+                return None
         if intent == DOMESTIC or (self._domestic_seen(message) and self.family.search(text, lang)):
             return DOMESTIC
         return EMERGENCY
+
+    def _emergency_seen(self, message: Message, intent: str | None, text: str) -> bool:
+        """Whether a short message the bot would not answer is, by the classifier's second
+        reading, an emergency (`emergency_share`)."""
+        if intent not in (OUT_OF_SCOPE, DEFAULT_NLU_FALLBACK_INTENT_NAME):
+            return False
+        if len(text.split()) > self.config["story_words"]:
+            return False
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        share = sum(r.get("confidence", 0.0) for r in ranking if r.get("name") in (EMERGENCY, DOMESTIC))
+        return share >= self.config["emergency_share"]
 
     def _domestic_seen(self, message: Message) -> bool:
         """Whether the classifier gave violence at home at least `domestic_share`."""
