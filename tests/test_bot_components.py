@@ -315,8 +315,8 @@ def test_a_short_message_the_bot_would_not_answer_is_an_emergency_when_the_class
     text = "jentends des pas en bas dans le noir je suis seule avec ma fille"
     leaning = {"out_of_scope": 0.55, "emergency": 0.3, "faq__shelter__where_can_i_sleep": 0.15}
     assert _safety_process(text, "fr", leaning).get("intent")["name"] == "emergency"
-    unsure = {"nlu_fallback": 0.25, "faq__medical_care__costs": 0.2, "emergency_domestic": 0.1,
-              "emergency": 0.08}
+    unsure = {"nlu_fallback": 0.25, "faq__medical_care__costs": 0.2, "emergency_domestic": 0.15,
+              "emergency": 0.12}
     assert _safety_process(text, "fr", unsure).get("intent")["name"] == "emergency"
     # A trace of emergency is not enough, and neither is a question the bot would answer.
     faint = {"out_of_scope": 0.85, "emergency": 0.1, "faq__shelter__where_can_i_sleep": 0.05}

@@ -110,12 +110,13 @@ class SafetyOverrides(GraphComponent):
         # `emergency_share`: a message of at most `story_words` words that the bot would answer
         # with "not sure" (out of scope, or under the fallback threshold) is an emergency when
         # the classifier gives the two emergency intents together at least this much. Missing
-        # an emergency costs more than 112 before a "not sure": on the evaluation sets this
-        # caught 4 emergencies told without a danger phrase and made 2 other messages
-        # emergencies (docs/decisions.md).
+        # an emergency costs more than 112 before a "not sure". On the evaluation sets other
+        # than the blind one, emergencies told without a danger phrase scored 0.32 and 0.42,
+        # out-of-scope messages (a joke, the weather, a wet phone) 0.15 to 0.23 and one 0.32
+        # (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
-                "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.15,
+                "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.25,
                 "fallback_threshold": 0.25}
 
     def __init__(self, config: dict[str, Any]) -> None:
