@@ -25,7 +25,9 @@ SECRET_TEXT = "mijn kind wil naar school in Utrecht"
 NUMBER_ID = "106540352242922"
 ENV = {"WHATSAPP_VERIFY_TOKEN": "verify-me", "WHATSAPP_APP_SECRET": "app-secret",
        "WHATSAPP_ACCESS_TOKEN": "EAAG-test-token", "WHATSAPP_PHONE_NUMBER_ID": NUMBER_ID,
-       "WHATSAPP_RETRY_BASE_SECONDS": "0.01", "WHATSAPP_TIMEOUT_SECONDS": "0.5"}
+       # 1.5 s: below the 2 s stall of the timeout test, above what a send takes on a loaded
+       # 2-core machine (at 0.5 s a slow send was retried, and the graph got it twice)
+       "WHATSAPP_RETRY_BASE_SECONDS": "0.01", "WHATSAPP_TIMEOUT_SECONDS": "1.5"}
 RECORDS: list[logging.LogRecord] = []
 
 
