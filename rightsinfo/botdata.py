@@ -167,7 +167,10 @@ def _stories(path: Path, questions: list[str], codes: list[str]) -> list[tuple[s
             if code not in codes:
                 raise ValueError(f"{name}: {intent}.{code}: not one of the "
                                  f"languages {', '.join(codes)}")
-            out.append((intent, code, list(texts or [])))
+            if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                raise ValueError(f"{name}: {intent}.{code}: must be a list of messages "
+                                 f"(- \"...\" on each line)")
+            out.append((intent, code, texts))
     return out
 
 

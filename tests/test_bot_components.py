@@ -401,6 +401,9 @@ def test_a_story_example_for_a_question_or_language_the_content_lacks_is_an_erro
     stories.write_text('faq__school__turning_18:\n  de: ["mein Sohn wird 18 ..."]\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"bot/data/stories.yml: faq__school__turning_18.de: not one of"):
         botdata.generate(tmp_path / "out")
+    stories.write_text('faq__school__turning_18:\n  en: "one message, not a list"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bot/data/stories.yml: faq__school__turning_18.en: must be a list"):
+        botdata.generate(tmp_path / "out")
     story = "we came from eritrea last year and my son turns 18 in march, can he finish his mbo"
     stories.write_text(f'faq__school__turning_18:\n  en: ["{story}"]\n', encoding="utf-8")
     botdata.generate(tmp_path / "out")
