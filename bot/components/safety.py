@@ -144,34 +144,29 @@ class SafetyOverrides(GraphComponent):
                 self.family.search(text, lang) and self.threat.search(text, lang)):
             return DOMESTIC
         danger = bool(self.danger.search(text, lang) or self.self_harm.search(text, lang))
+        short = len(text.split()) <= self.config["story_words"]
         if intent in (EMERGENCY, DOMESTIC):
-            if not danger and len(text.split()) > self.config["story_words"]:
+            if not danger and not short:
                 return STORY
         elif not danger:
             if message.get(EXPLICIT):
                 return CHOOSE_LANGUAGE
-            if not self._emergency_seen(message, intent, text):
+            # A short message the bot would not answer that the classifier reads partly as an
+            # emergency (`emergency_share`).
+            unanswered = intent in (OUT_OF_SCOPE, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+            if not (unanswered and short
+                    and self._share(message, EMERGENCY, DOMESTIC) >= self.config["emergency_share"]):
                 return None
-        if intent == DOMESTIC or (self._domestic_seen(message) and self.family.search(text, lang)):
+        if intent == DOMESTIC or (self._share(message, DOMESTIC) >= self.config["domestic_share"]
+                                  and self.family.search(text, lang)):
             return DOMESTIC
         return EMERGENCY
 
-    def _emergency_seen(self, message: Message, intent: str | None, text: str) -> bool:
-        """Whether a short message the bot would not answer is, by the classifier's second
-        reading, an emergency (`emergency_share`)."""
-        if intent not in (OUT_OF_SCOPE, DEFAULT_NLU_FALLBACK_INTENT_NAME):
-            return False
-        if len(text.split()) > self.config["story_words"]:
-            return False
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        share = sum(r.get("confidence", 0.0) for r in ranking if r.get("name") in (EMERGENCY, DOMESTIC))
-        return share >= self.config["emergency_share"]
-
-    def _domestic_seen(self, message: Message) -> bool:
-        """Whether the classifier gave violence at home at least `domestic_share`."""
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        share = next((r.get("confidence", 0.0) for r in ranking if r.get("name") == DOMESTIC), 0.0)
-        return share >= self.config["domestic_share"]
+    @staticmethod
+    def _share(message: Message, *intents: str) -> float:
+        """What the classifier's ranking gives these intents together."""
+        return sum(r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []
+                   if r.get("name") in intents)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
