@@ -134,6 +134,30 @@ def test_the_danger_lexicon_agrees_with_its_terms_on_any_text(text):
     assert DANGER.search(text, None) is _found(text)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fitting_classes_on_threads_gives_liblinears_own_one_vs_rest_model(jobs):
+    import numpy as np
+    import scipy.sparse
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.components.vectors import fit_one_vs_rest
+
+    rng = np.random.default_rng(0)
+    labels = rng.choice(["a", "b", "c", "d"], size=400, p=[0.55, 0.25, 0.15, 0.05])
+    rows = scipy.sparse.random(400, 300, density=0.02, random_state=1, format="lil")
+    for k, label in enumerate("abcd"):  # unbalanced classes, each with a column of its own
+        rows[np.flatnonzero(labels == label), k] = 2
+    rows = rows.tocsr()
+    template = LogisticRegression(solver="liblinear", class_weight="balanced", tol=1e-8, max_iter=1000)
+    intents, groups = fit_one_vs_rest(template, rows, [list(labels), [x in "ab" for x in labels]], jobs)
+    for model, y in ((intents, labels), (groups, [x in "ab" for x in labels])):
+        expected = LogisticRegression(**template.get_params()).fit(rows, y)
+        assert list(model.classes_) == list(expected.classes_)
+        assert model.coef_ == pytest.approx(expected.coef_, abs=1e-6)
+        assert model.intercept_ == pytest.approx(expected.intercept_, abs=1e-6)
+        assert model.predict_proba(rows) == pytest.approx(expected.predict_proba(rows), abs=1e-9)
+
+
 @pytest.mark.parametrize("topic_weight", [0.0, 1.0])
 def test_the_classifier_ranks_intents_by_its_intent_and_topic_models(tmp_path, topic_weight):
     from rasa.engine.storage.local_model_storage import LocalModelStorage

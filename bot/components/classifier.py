@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot.components.stored import StoredModel
-from bot.components.vectors import RowCounter, is_one_vs_rest, ovr_probabilities
+from bot.components.vectors import RowCounter, fit_one_vs_rest, is_one_vs_rest, ovr_probabilities
 
 OWN_CONFIDENCE = "intent_model_confidence"
 
@@ -49,7 +49,7 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         return {"word_ngrams": [1, 1], "char_ngrams": [2, 5], "C": 1.0, "max_iter": 200,
                 "tol": 1e-4, "solver": "liblinear", "random_state": 42, "ranking_length": 10,
-                "topic_weight": 0.5}
+                "topic_weight": 0.5, "jobs": None}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: tuple[Pipeline, LogisticRegression | None] | None = None) -> None:
@@ -95,12 +95,18 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
             raise ValueError("intent classifier: the training data needs at least two intents")
         self._counter, self._topic_columns = None, None
         texts, intents = [self._text(e) for e in examples], [e.get(INTENT) for e in examples]
-        self.pipeline = self._new_pipeline().fit(texts, intents)
-        self.topics = None
+        self.pipeline = self._new_pipeline()
+        rows = self.pipeline.named_steps["features"].fit_transform(texts)
         groups = {self.topic_of(i) for i in intents}
+        tasks = [intents]
         if self.config["topic_weight"] and 2 <= len(groups) < len(set(intents)):
-            rows = self.pipeline.named_steps["features"].transform(texts)
-            self.topics = self._new_classifier().fit(rows, [self.topic_of(i) for i in intents])
+            tasks.append([self.topic_of(i) for i in intents])
+        if self.config["solver"] == "liblinear":  # the classes on every core (vectors.py)
+            models = fit_one_vs_rest(self._new_classifier(), rows, tasks, self.config["jobs"])
+        else:
+            models = [self._new_classifier().fit(rows, labels) for labels in tasks]
+        self.pipeline.steps[-1] = ("classifier", models[0])
+        self.topics = models[1] if len(models) > 1 else None
         self.store((self.pipeline, self.topics))
         return self._resource
 

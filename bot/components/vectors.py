@@ -8,13 +8,17 @@ vectorises one message per request, so this counts the vectoriser's own n-grams 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse
 from scipy.special import expit
 from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils.class_weight import compute_class_weight
 
 
 class RowCounter:
@@ -81,3 +85,52 @@ def ovr_probabilities(model: LogisticRegression, columns: np.ndarray, counts: np
     scores = model.coef_[:, columns] @ counts + model.intercept_
     probabilities = expit(scores)
     return probabilities / probabilities.sum()
+
+
+def fit_one_vs_rest(template: LogisticRegression, rows: scipy.sparse.spmatrix, labelings: list[list[str]],
+                    jobs: int | None = None) -> list[LogisticRegression]:
+    """`clone(template).fit(rows, labels)` for each list of labels, the liblinear one-vs-rest
+    way, with the binary fits of all of them shared out over `jobs` threads (default: one
+    per CPU). liblinear fits its classes one after the other on one core and releases
+    Python's lock while it fits, so threads halve the bot's training time on two cores.
+
+    The same problems as liblinear's own one-vs-rest: class k against the rest, with k's
+    examples weighted by its class weight (`balanced`: n / (classes * n_k)) and every other
+    example by 1. Only for the liblinear solver, which does not use `random_state` unless
+    `dual` is set."""
+    if template.solver != "liblinear":
+        raise ValueError(f"one-vs-rest fitting is for the liblinear solver, not {template.solver}")
+    tasks, plans = [], []
+    for labels in labelings:
+        classes, y = np.unique(np.asarray(labels), return_inverse=True)
+        if classes.size < 3:  # binary: one fit, as scikit-learn does it
+            tasks.append((clone(template), None, labels))
+            plans.append((classes, 1))
+            continue
+        weights = (compute_class_weight(template.class_weight, classes=classes, y=labels)
+                   if template.class_weight is not None else np.ones(classes.size))
+        for k, weight in enumerate(weights):
+            binary = clone(template).set_params(class_weight={0: 1.0, 1: float(weight)})
+            tasks.append((binary, k, (y == k).astype(np.int64)))
+        plans.append((classes, classes.size))
+
+    def fit(task):
+        model, _, labels = task
+        return model.fit(rows, labels)
+
+    with ThreadPoolExecutor(jobs or os.cpu_count() or 1) as pool:
+        fitted = iter(list(pool.map(fit, tasks)))
+    models = []
+    for classes, count in plans:
+        parts = [next(fitted) for _ in range(count)]
+        if count == 1:
+            models.append(parts[0])
+            continue
+        model = clone(template)
+        model.classes_ = classes
+        model.coef_ = np.vstack([part.coef_[0] for part in parts])
+        model.intercept_ = np.array([part.intercept_[0] for part in parts])
+        model.n_iter_ = np.array([part.n_iter_.max() for part in parts])
+        model.n_features_in_ = rows.shape[1]
+        models.append(model)
+    return models
