@@ -135,7 +135,7 @@ def test_the_danger_lexicon_agrees_with_its_terms_on_any_text(text):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_fitting_classes_on_threads_gives_liblinears_own_one_vs_rest_model(jobs):
+def test_fitting_classes_in_several_processes_gives_liblinears_own_one_vs_rest_model(jobs):
     import numpy as np
     import scipy.sparse
     from sklearn.linear_model import LogisticRegression

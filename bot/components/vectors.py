@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse
+from joblib import Parallel, delayed
 from scipy.special import expit
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.base import clone
@@ -90,36 +90,41 @@ def ovr_probabilities(model: LogisticRegression, columns: np.ndarray, counts: np
 def fit_one_vs_rest(template: LogisticRegression, rows: scipy.sparse.spmatrix, labelings: list[list[str]],
                     jobs: int | None = None) -> list[LogisticRegression]:
     """`clone(template).fit(rows, labels)` for each list of labels, the liblinear one-vs-rest
-    way, with the binary fits of all of them shared out over `jobs` threads (default: one
-    per CPU). liblinear fits its classes one after the other on one core and releases
-    Python's lock while it fits, so threads halve the bot's training time on two cores.
+    way, with the binary fits of all of them shared out over `jobs` processes (default: one
+    per CPU). liblinear fits the classes one after the other on one core, so two processes
+    halve the bot's training time on two cores. Processes, not threads: liblinear keeps
+    global state (its random numbers and its print function; scikit-learn issue 31883).
 
     The same problems as liblinear's own one-vs-rest: class k against the rest, with k's
     examples weighted by its class weight (`balanced`: n / (classes * n_k)) and every other
-    example by 1. Only for the liblinear solver, which does not use `random_state` unless
-    `dual` is set."""
+    example by 1."""
     if template.solver != "liblinear":
         raise ValueError(f"one-vs-rest fitting is for the liblinear solver, not {template.solver}")
     tasks, plans = [], []
     for labels in labelings:
         classes, y = np.unique(np.asarray(labels), return_inverse=True)
         if classes.size < 3:  # binary: one fit, as scikit-learn does it
-            tasks.append((clone(template), None, labels))
+            tasks.append((clone(template), labels))
             plans.append((classes, 1))
             continue
         weights = (compute_class_weight(template.class_weight, classes=classes, y=labels)
                    if template.class_weight is not None else np.ones(classes.size))
         for k, weight in enumerate(weights):
             binary = clone(template).set_params(class_weight={0: 1.0, 1: float(weight)})
-            tasks.append((binary, k, (y == k).astype(np.int64)))
+            tasks.append((binary, (y == k).astype(np.int64)))
         plans.append((classes, classes.size))
-
-    def fit(task):
-        model, _, labels = task
-        return model.fit(rows, labels)
-
-    with ThreadPoolExecutor(jobs or os.cpu_count() or 1) as pool:
-        fitted = iter(list(pool.map(fit, tasks)))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    # liblinear's own input type, made here once: the processes receive the rows read-only
+    # (joblib maps large arrays from a file) and could not convert them in place.
+    rows = scipy.sparse.csr_matrix(rows, dtype=np.float64)
+    rows.sum_duplicates()
+    if jobs == 1:
+        fitted = iter(_fit_each(tasks, rows))
+    else:
+        # Every jobs-th task to each process, so each is sent the rows once.
+        shares = Parallel(n_jobs=jobs, backend="loky")(
+            delayed(_fit_each)(tasks[i::jobs], rows) for i in range(jobs))
+        fitted = iter([shares[i % jobs][i // jobs] for i in range(len(tasks))])
     models = []
     for classes, count in plans:
         parts = [next(fitted) for _ in range(count)]
@@ -134,3 +139,7 @@ def fit_one_vs_rest(template: LogisticRegression, rows: scipy.sparse.spmatrix, l
         model.n_features_in_ = rows.shape[1]
         models.append(model)
     return models
+
+
+def _fit_each(tasks: list[tuple[LogisticRegression, np.ndarray]], rows: scipy.sparse.spmatrix) -> list:
+    return [model.fit(rows, labels) for model, labels in tasks]
