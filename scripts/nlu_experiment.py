@@ -4,7 +4,10 @@ scored on every evaluation set with the FallbackClassifier's threshold. No dange
 no policies: a proxy for `make eval`'s right-topic and out-of-scope figures, in about a
 minute per variant instead of five.
 
-    .venv/bin/python scripts/nlu_experiment.py [key=value ...]   # classifier config overrides
+    .venv/bin/python scripts/nlu_experiment.py [key=value ...]
+
+key=value: a classifier setting, threshold=, dump=<file> for the probabilities, misses=1 to
+print what each set but the blind one got wrong.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ def main(argv: list[str]) -> int:
         own[key] = yaml.safe_load(value)
     threshold = float(own.pop("threshold", threshold))
     out = own.pop("dump", None)  # a file for the probabilities of every evaluation message
+    show = own.pop("misses", False)  # print the misses of every set but the blind one
     tokenizer = WhitespaceTokenizer({**WhitespaceTokenizer.get_default_config()})
     data = load_data(str(BOT_BUILD / "data" / "nlu.yml"))
     for example in data.training_examples:
@@ -68,6 +72,8 @@ def main(argv: list[str]) -> int:
             want = {"oos": "rejected", "emergency": "emergency"}.get(kind, item["topic"])
             row = table[item["lang"]][kind]
             row[0] += got == want
+            if show and got != want and name != "blind set":
+                print(f"    miss {name} {item['lang']} want {want} got {got} ({intent['name']}): {item['text']}")
             row[1] += 1
         cells = []
         for kind in ("topic", "oos", "emergency"):

@@ -235,6 +235,61 @@ def test_one_vs_rest_probabilities_from_a_rows_columns_are_scikit_learns(text):
     assert ovr_probabilities(model, columns, counts) == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.sampled_from(PHRASES), st.text(max_size=40)))
+def test_the_nearest_examples_are_scikit_learns_tf_idf_cosine_neighbours(text):
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    from bot.components.vectors import Neighbours, RowCounter
+
+    words = CountVectorizer(token_pattern=r"(?u)\b\w+\b", lowercase=False).fit(PHRASES)
+    chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False).fit(PHRASES)
+    counter = RowCounter([words, chars])
+    rows = counter.rows(PHRASES)
+    neighbours = Neighbours(rows, [str(i) for i in range(len(PHRASES))])
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(rows)
+    expected = (tfidf.transform(counter.rows([text])) @ tfidf.transform(rows).T).toarray()[0]
+    columns, counts = counter.vector(text)
+    assert neighbours.similarities(columns, counts) == pytest.approx(expected, abs=1e-6)
+    nearest = neighbours.nearest(columns, counts, 3)
+    if not columns.size:
+        assert nearest == []
+    else:  # the three most similar, ties aside
+        assert sorted(expected[[int(i) for i in nearest]]) == pytest.approx(sorted(expected)[-3:], abs=1e-6)
+
+
+def test_a_question_whose_nearest_examples_are_out_of_scope_is_out_of_scope():
+    from unittest import mock
+
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.components.classifier import NgramIntentClassifier
+
+    examples = {"faq__medical__hospital": ["can i go to the hospital without papers", "hospital no insurance",
+                                           "hospital emergency room papers", "will the hospital ask for papers",
+                                           "hospital bill too high"],
+                "faq__school__free": ["is school free", "school asks money", "school costs"],
+                "out_of_scope": ["job in the hospital kitchen", "hospital kitchen vacancy",
+                                 "cleaning job at the hospital", "weather tomorrow", "football score",
+                                 "recipe for soup"]}
+    data = TrainingData([Message(data={"text": text, "intent": intent})
+                         for intent, texts in examples.items() for text in texts])
+    intents = {}
+    for votes in (2, 0):
+        classifier = NgramIntentClassifier({"out_of_scope_votes": votes}, mock.Mock(), mock.Mock())
+        classifier.store = lambda model: None
+        classifier.train(data)
+        assert (classifier.neighbours is None) == (votes == 0)
+        messages = classifier.process([Message(data={"text": t}) for t in ("hospital job", "hospital without papers")])
+        intents[votes] = [m.get("intent")["name"] for m in messages]
+        if votes:  # the regression's ranking is kept after it
+            assert [r["name"] for r in messages[0].get("intent_ranking")][:2] == ["out_of_scope", "faq__medical__hospital"]
+    # The regression alone answers the job as the hospital question; its neighbours are jobs.
+    assert intents == {2: ["out_of_scope", "faq__medical__hospital"],
+                       0: ["faq__medical__hospital", "faq__medical__hospital"]}
+
+
 def test_softmax_and_two_class_models_are_not_taken_for_one_vs_rest():
     from sklearn.linear_model import LogisticRegression
 

@@ -19,9 +19,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot.components.stored import StoredModel
-from bot.components.vectors import RowCounter, fit_one_vs_rest, is_one_vs_rest, ovr_probabilities
+from bot.components.vectors import Neighbours, RowCounter, fit_one_vs_rest, is_one_vs_rest, ovr_probabilities
 
 OWN_CONFIDENCE = "intent_model_confidence"
+OUT_OF_SCOPE = "out_of_scope"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -41,6 +42,13 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     confidence is its own probability times its topic's (raised to `topic_weight`, 0 turns
     it off), renormalised: a long message that mixes words of several questions is then
     still answered from the topic most of its words belong to.
+
+    A question it would answer is out of scope instead when at least `out_of_scope_votes` of
+    the `neighbours` training examples nearest to the message (cosine of sublinear TF-IDF
+    rows of the same counts) are out-of-scope examples: a message about another subject
+    that uses a topic's words ("a job in the police station's canteen") is closer to the
+    out-of-scope examples written for such cases than the regression, which weighs each
+    n-gram on its own, can tell (docs/decisions.md). 0 votes turns this off.
     """
 
     MODEL_FILE = "intent_classifier.joblib"
@@ -49,15 +57,16 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         return {"word_ngrams": [1, 1], "char_ngrams": [2, 5], "C": 1.0, "max_iter": 200,
                 "tol": 1e-4, "solver": "liblinear", "random_state": 42, "ranking_length": 10,
-                "topic_weight": 0.5, "jobs": None}
+                "topic_weight": 0.5, "jobs": None, "neighbours": 3, "out_of_scope_votes": 2}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: tuple[Pipeline, LogisticRegression | None] | None = None) -> None:
+                 model: tuple | None = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
         if isinstance(model, Pipeline):  # stored before the topic model existed
             model = (model, None)
-        self.pipeline, self.topics = model if model is not None else (None, None)
+        # (pipeline, topic model[, nearest examples]): models stored before Neighbours have two
+        self.pipeline, self.topics, self.neighbours = (*model, None)[:3] if model is not None else (None,) * 3
         self._counter: RowCounter | None = None
         self._topic_columns: np.ndarray | None = None
 
@@ -107,7 +116,8 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
             models = [self._new_classifier().fit(rows, labels) for labels in tasks]
         self.pipeline.steps[-1] = ("classifier", models[0])
         self.topics = models[1] if len(models) > 1 else None
-        self.store((self.pipeline, self.topics))
+        self.neighbours = Neighbours(rows, intents) if self.config["out_of_scope_votes"] else None
+        self.store((self.pipeline, self.topics, self.neighbours))
         return self._resource
 
     def probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -144,12 +154,23 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         for message, row, own_row in zip(messages, weighted, own):
             order = row.argsort()[::-1][: self.config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
+            if ranking[0]["name"].startswith("faq__") and self._out_of_scope_nearby(message):
+                ranking = [{"name": OUT_OF_SCOPE, "confidence": 1.0},
+                           *(r for r in ranking if r["name"] != OUT_OF_SCOPE)]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             # For SafetyOverrides only (not part of the parse result): whether a question was
             # asked next to an emergency is judged on the intent model alone.
             message.set(OWN_CONFIDENCE, {str(names[i]): float(own_row[i]) for i in order})
         return messages
+
+    def _out_of_scope_nearby(self, message: Message) -> bool:
+        """Whether enough of the message's nearest training examples are out of scope."""
+        votes = self.config["out_of_scope_votes"]
+        if self.neighbours is None or not votes or self._counter is None:
+            return False
+        nearest = self.neighbours.nearest(*self._counter.vector(self._text(message)), self.config["neighbours"])
+        return nearest.count(OUT_OF_SCOPE) >= votes
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

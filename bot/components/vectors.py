@@ -143,3 +143,41 @@ def fit_one_vs_rest(template: LogisticRegression, rows: scipy.sparse.spmatrix, l
 
 def _fit_each(tasks: list[tuple[LogisticRegression, np.ndarray]], rows: scipy.sparse.spmatrix) -> list:
     return [model.fit(rows, labels) for model, labels in tasks]
+
+
+class Neighbours:
+    """The training examples as rows of scikit-learn's `TfidfTransformer(sublinear_tf=True)`
+    (smoothed idf, 1 + log of counts, unit length) over the classifier's own counts, to find
+    a message's nearest examples by cosine. Kept by feature, so a message reads only the
+    columns it has: about 0.3 ms per message for 18,000 examples."""
+
+    def __init__(self, rows: scipy.sparse.spmatrix, labels: list[str]) -> None:
+        rows = scipy.sparse.csr_matrix(rows, dtype=np.float64)
+        rows.sum_duplicates()
+        examples = rows.shape[0]
+        frequency = np.bincount(rows.indices, minlength=rows.shape[1])
+        self.idf = np.log((1 + examples) / (1 + frequency)) + 1
+        rows.data = 1 + np.log(rows.data)
+        rows = rows @ scipy.sparse.diags(self.idf)
+        lengths = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+        rows = scipy.sparse.diags(1 / np.where(lengths > 0, lengths, 1)) @ rows
+        self.by_feature = rows.T.tocsr().astype(np.float32)
+        self.labels = np.asarray(labels)
+
+    def similarities(self, columns: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Cosine of one message's row (as `RowCounter.vector` gives it) with every example."""
+        weights = (1 + np.log(counts)) * self.idf[columns]
+        length = np.sqrt(weights @ weights)
+        if not length:
+            return np.zeros(self.labels.size, dtype=np.float32)
+        return self.by_feature[columns].T @ (weights / length).astype(np.float32)
+
+    def nearest(self, columns: np.ndarray, counts: np.ndarray, k: int) -> list[str]:
+        """The labels of the k examples nearest to the message, nearest first; none for a
+        message without a known n-gram."""
+        if not columns.size:
+            return []
+        similarity = self.similarities(columns, counts)
+        k = min(k, similarity.size)
+        best = np.argpartition(-similarity, k - 1)[:k]
+        return [str(label) for label in self.labels[best[np.argsort(-similarity[best], kind="stable")]]]
