@@ -267,7 +267,7 @@ def _config(examples: dict[str, list[dict]], codes: list[str], out: Path) -> dic
                                      "a question in content/ (faq__<topic>__<question id>)")
             if "threshold" in fallback:  # for the long messages it answers as questions
                 component["fallback_threshold"] = fallback["threshold"]
-            for kind in ("danger", "domestic", "self_harm", "family", "threat"):
+            for kind in ("danger", "domestic", "self_harm", "family", "threat", "force", "vehicle"):
                 component[kind] = {lang: sorted(ts) for lang, ts in terms[kind].items()}
     return config
 

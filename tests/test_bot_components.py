@@ -325,7 +325,8 @@ def test_the_language_model_gives_the_probabilities_of_its_naive_bayes(tmp_path)
 def _safety_intent(text: str, lang: str) -> str | None:
     from bot.components.safety import SafetyOverrides
 
-    safety = SafetyOverrides({kind: TERMS[kind] for kind in ("danger", "domestic", "family", "threat")})
+    safety = SafetyOverrides({kind: TERMS[kind] for kind in
+                              ("danger", "domestic", "family", "threat", "force", "vehicle")})
     entities = [{"entity": "language", "value": lang}]
     return safety.override(Message(data={"text": text, "entities": entities, "intent": {"name": "x"}}))
 
@@ -356,6 +357,20 @@ def test_a_family_member_with_a_weapon_or_threat_is_domestic_violence():
     assert _safety_intent("o meu companheiro esta a bater-me", "pt") == "emergency_domestic"
     assert _safety_intent("mon mari me menace de mort", "fr") == "emergency_domestic"
     assert _safety_intent("شوهرم میگه منو میکشه", "fa") == "emergency_domestic"
+
+
+def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():
+    assert _safety_intent("unos tipos metieron a mi primo a la fuerza en una furgoneta", "es") == "emergency"
+    assert _safety_intent("kuzenimi zorla beyaz bir minibüse bindirdiler", "tr") == "emergency"
+    assert _safety_intent("ils ont fait monter ma cousine de force dans une camionnette", "fr") == "emergency"
+    assert _safety_intent("دو نفر به زور بردنش تو یه ماشین", "fa") == "emergency"
+    # Neither a vehicle nor force alone: a police stop, a car, work someone was forced into.
+    assert _safety_intent("the police pulled me over in my friend's car, can they ask for papers", "en") is None
+    assert _safety_intent("ik werd gedwongen te werken zonder loon", "nl") is None
+    assert _safety_intent("ik werk in een garage en repareer auto's", "nl") is None
+    # "van" alone is Dutch "of" (and the Turkish city), whatever the detected language.
+    assert _safety_intent("ik werd gedwongen van mijn baas om te werken", "nl") is None
+    assert _safety_intent("ik werd gedwongen van mijn baas om te werken", None) is None
 
 
 def _safety_process(text: str, lang: str, own: dict[str, float]) -> Message:

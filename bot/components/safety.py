@@ -75,7 +75,7 @@ class SafetyOverrides(GraphComponent):
     """Override the classifier for messages that must never be misread.
 
     A message with a danger phrase (bot/data/emergency_terms.yml, copied into the model's
-    config at training time) becomes `emergency`, or `emergency_domestic` with a
+    config at training time), or a word of force together with a vehicle, becomes `emergency`, or `emergency_domestic` with a
     domestic-violence phrase, a family member together with a threat, or a family member in
     an emergency the classifier also reads a little as violence at home, whatever else it
     asks: the reply then starts with 112. When the classifier also saw a question, it is kept
@@ -115,6 +115,7 @@ class SafetyOverrides(GraphComponent):
         # out-of-scope messages (a joke, the weather, a wet phone) 0.15 to 0.23 and one 0.32
         # (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
+                "force": {}, "vehicle": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
                 "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.25,
                 "fallback_threshold": 0.25}
@@ -126,6 +127,8 @@ class SafetyOverrides(GraphComponent):
         self.self_harm = Lexicon(self.config["self_harm"])
         self.family = Lexicon(self.config["family"])
         self.threat = Lexicon(self.config["threat"])
+        self.force = Lexicon(self.config["force"])
+        self.vehicle = Lexicon(self.config["vehicle"])
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
@@ -143,7 +146,8 @@ class SafetyOverrides(GraphComponent):
         if self.domestic.search(text, lang) or (
                 self.family.search(text, lang) and self.threat.search(text, lang)):
             return DOMESTIC
-        danger = bool(self.danger.search(text, lang) or self.self_harm.search(text, lang))
+        danger = bool(self.danger.search(text, lang) or self.self_harm.search(text, lang) or (
+            self.force.search(text, lang) and self.vehicle.search(text, lang)))
         short = len(text.split()) <= self.config["story_words"]
         if intent in (EMERGENCY, DOMESTIC):
             if not danger and not short:
