@@ -277,7 +277,8 @@ def test_a_question_whose_nearest_examples_are_out_of_scope_is_out_of_scope():
                          for intent, texts in examples.items() for text in texts])
     intents = {}
     for votes in (2, 0):
-        classifier = NgramIntentClassifier({"out_of_scope_votes": votes}, mock.Mock(), mock.Mock())
+        classifier = NgramIntentClassifier({"out_of_scope_votes": votes, "topic_votes": 0}, mock.Mock(),
+                                           mock.Mock())
         classifier.store = lambda model: None
         classifier.train(data)
         assert (classifier.neighbours is None) == (votes == 0)
@@ -288,6 +289,41 @@ def test_a_question_whose_nearest_examples_are_out_of_scope_is_out_of_scope():
     # The regression alone answers the job as the hospital question; its neighbours are jobs.
     assert intents == {2: ["out_of_scope", "faq__medical__hospital"],
                        0: ["faq__medical__hospital", "faq__medical__hospital"]}
+
+
+def test_a_long_story_read_as_out_of_scope_is_answered_from_the_topic_of_its_nearest_examples():
+    from unittest import mock
+
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.components.classifier import NgramIntentClassifier
+
+    story = ("my neighbour fell from the ladder last week and his arm is still swollen and blue, "
+             "he has no papers and no insurance, can he go to the hospital or will they send a bill")
+    examples = {"faq__medical__hospital": ["can i go to the hospital without papers", "hospital no insurance",
+                                           "will the hospital ask for papers", story],
+                "faq__school__free": ["is school free", "school asks money", "school costs"],
+                "out_of_scope": ["weather tomorrow", "football score", "recipe for soup", "ladder for sale",
+                                 "my neighbour is loud", "the arm of my chair is broken", "blue paint",
+                                 "last week i went fishing", "send me a joke", "is the bill for my phone high",
+                                 "is the bus late"]}
+    data = TrainingData([Message(data={"text": text, "intent": intent})
+                         for intent, texts in examples.items() for text in texts])
+    long = ("my neighbour fell from the ladder yesterday and his arm is swollen and blue, he has no "
+            "insurance, can he go somewhere or will they send him a bill he cannot pay")
+    short = "my neighbour fell from the ladder yesterday, his arm is blue"
+    assert len(long.split()) > 25 >= len(short.split())
+    intents = {}
+    for votes in (2, 0):
+        classifier = NgramIntentClassifier({"topic_votes": votes}, mock.Mock(), mock.Mock())
+        classifier.store = lambda model: None
+        classifier.train(data)
+        messages = classifier.process([Message(data={"text": t}) for t in (long, short, "weather tomorrow")])
+        intents[votes] = [m.get("intent")["name"] for m in messages]
+    # The regression reads both as out of scope; two of the long one's three nearest examples
+    # are the hospital question's story. A short message is not a story.
+    assert intents == {2: ["faq__medical__hospital", "out_of_scope", "out_of_scope"],
+                       0: ["out_of_scope", "out_of_scope", "out_of_scope"]}
 
 
 def test_softmax_and_two_class_models_are_not_taken_for_one_vs_rest():

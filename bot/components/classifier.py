@@ -48,7 +48,9 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     rows of the same counts) are out-of-scope examples: a message about another subject
     that uses a topic's words ("a job in the police station's canteen") is closer to the
     out-of-scope examples written for such cases than the regression, which weighs each
-    n-gram on its own, can tell (docs/decisions.md). 0 votes turns this off.
+    n-gram on its own, can tell (docs/decisions.md). And a story of more than `story_words`
+    words that it reads as out of scope is answered from the topic `topic_votes` of those
+    examples share. 0 votes turns either off.
     """
 
     MODEL_FILE = "intent_classifier.joblib"
@@ -57,7 +59,8 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     def get_default_config() -> dict[str, Any]:
         return {"word_ngrams": [1, 1], "char_ngrams": [2, 5], "C": 1.0, "max_iter": 200,
                 "tol": 1e-4, "solver": "liblinear", "random_state": 42, "ranking_length": 10,
-                "topic_weight": 0.5, "jobs": None, "neighbours": 3, "out_of_scope_votes": 2}
+                "topic_weight": 0.5, "jobs": None, "neighbours": 3, "out_of_scope_votes": 2,
+                "topic_votes": 2, "story_words": 25}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: tuple | None = None) -> None:
@@ -116,7 +119,8 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
             models = [self._new_classifier().fit(rows, labels) for labels in tasks]
         self.pipeline.steps[-1] = ("classifier", models[0])
         self.topics = models[1] if len(models) > 1 else None
-        self.neighbours = Neighbours(rows, intents) if self.config["out_of_scope_votes"] else None
+        votes = self.config["out_of_scope_votes"] or self.config["topic_votes"]
+        self.neighbours = Neighbours(rows, intents) if votes else None
         self.store((self.pipeline, self.topics, self.neighbours))
         return self._resource
 
@@ -154,9 +158,7 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         for message, row, own_row in zip(messages, weighted, own):
             order = row.argsort()[::-1][: self.config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
-            if ranking[0]["name"].startswith("faq__") and self._out_of_scope_nearby(message):
-                ranking = [{"name": OUT_OF_SCOPE, "confidence": 1.0},
-                           *(r for r in ranking if r["name"] != OUT_OF_SCOPE)]
+            ranking = self._second_reading(message, ranking)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             # For SafetyOverrides only (not part of the parse result): whether a question was
@@ -164,13 +166,32 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
             message.set(OWN_CONFIDENCE, {str(names[i]): float(own_row[i]) for i in order})
         return messages
 
-    def _out_of_scope_nearby(self, message: Message) -> bool:
-        """Whether enough of the message's nearest training examples are out of scope."""
-        votes = self.config["out_of_scope_votes"]
-        if self.neighbours is None or not votes or self._counter is None:
-            return False
-        nearest = self.neighbours.nearest(*self._counter.vector(self._text(message)), self.config["neighbours"])
-        return nearest.count(OUT_OF_SCOPE) >= votes
+    def _second_reading(self, message: Message, ranking: list[dict]) -> list[dict]:
+        """The ranking, unless the training examples nearest to the message overrule it: a
+        question is out of scope when `out_of_scope_votes` of the `neighbours` nearest are;
+        a message of more than `story_words` words read as out of scope is answered from the
+        topic `topic_votes` of them share, with that topic's best-ranked question (a long
+        story whose many other words pull the regression away; docs/decisions.md). The
+        overruling intent comes first with confidence 1, the regression's ranking after it."""
+        c, first = self.config, ranking[0]["name"]
+        if self.neighbours is None or self._counter is None:
+            return ranking
+        if first.startswith("faq__") and c["out_of_scope_votes"]:
+            if self._nearest(message).count(OUT_OF_SCOPE) >= c["out_of_scope_votes"]:
+                return [{"name": OUT_OF_SCOPE, "confidence": 1.0},
+                        *(r for r in ranking if r["name"] != OUT_OF_SCOPE)]
+        elif first == OUT_OF_SCOPE and c["topic_votes"] and len(self._text(message).split()) > c["story_words"]:
+            topics = [self.topic_of(name) for name in self._nearest(message)]
+            for topic in sorted(set(topics), key=topics.count, reverse=True):
+                if topic.startswith("faq__") and topics.count(topic) >= c["topic_votes"]:
+                    best = next((r for r in ranking if self.topic_of(r["name"]) == topic), None)
+                    if best is not None:
+                        return [{**best, "confidence": 1.0}, *(r for r in ranking if r is not best)]
+        return ranking
+
+    def _nearest(self, message: Message) -> list[str]:
+        """The intents of the `neighbours` training examples nearest to the message."""
+        return self.neighbours.nearest(*self._counter.vector(self._text(message)), self.config["neighbours"])
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
