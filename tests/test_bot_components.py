@@ -213,6 +213,17 @@ def test_one_row_counts_what_the_vectorisers_count(texts):
     assert (got != expected).nnz == 0
 
 
+def _phrase_counter():
+    """Counts of words and of character n-grams within words, fitted on PHRASES."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from bot.components.vectors import RowCounter
+
+    words = CountVectorizer(token_pattern=r"(?u)\b\w+\b", lowercase=False).fit(PHRASES)
+    chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False).fit(PHRASES)
+    return RowCounter([words, chars])
+
+
 LABELS = ["medical", "school", "medical", "medical", "school", "medical", "shelter", "medical", "greet",
           "other", "other"]
 
@@ -220,14 +231,11 @@ LABELS = ["medical", "school", "medical", "medical", "school", "medical", "shelt
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.sampled_from(PHRASES), st.text(max_size=40)))
 def test_one_vs_rest_probabilities_from_a_rows_columns_are_scikit_learns(text):
-    from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from bot.components.vectors import RowCounter, is_one_vs_rest, ovr_probabilities
+    from bot.components.vectors import is_one_vs_rest, ovr_probabilities
 
-    words = CountVectorizer(token_pattern=r"(?u)\b\w+\b", lowercase=False).fit(PHRASES)
-    chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False).fit(PHRASES)
-    counter = RowCounter([words, chars])
+    counter = _phrase_counter()
     model = LogisticRegression(solver="liblinear", class_weight="balanced").fit(counter.rows(PHRASES), LABELS)
     assert is_one_vs_rest(model)
     columns, counts = counter.vector(text)
@@ -238,14 +246,11 @@ def test_one_vs_rest_probabilities_from_a_rows_columns_are_scikit_learns(text):
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.sampled_from(PHRASES), st.text(max_size=40)))
 def test_the_nearest_examples_are_scikit_learns_tf_idf_cosine_neighbours(text):
-    import numpy as np
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+    from sklearn.feature_extraction.text import TfidfTransformer
 
-    from bot.components.vectors import Neighbours, RowCounter
+    from bot.components.vectors import Neighbours
 
-    words = CountVectorizer(token_pattern=r"(?u)\b\w+\b", lowercase=False).fit(PHRASES)
-    chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False).fit(PHRASES)
-    counter = RowCounter([words, chars])
+    counter = _phrase_counter()
     rows = counter.rows(PHRASES)
     neighbours = Neighbours(rows, [str(i) for i in range(len(PHRASES))])
     tfidf = TfidfTransformer(sublinear_tf=True).fit(rows)
