@@ -1,8 +1,8 @@
 """Fast NLU experiments: the bot's normaliser, tokeniser and n-gram classifier trained on the
 generated data (build/bot/data/nlu.yml, `make bot-data`) without Rasa's training graph, then
 scored on every evaluation set with the FallbackClassifier's threshold. No danger phrases,
-no policies: a proxy for `make eval`'s right-topic and out-of-scope figures, in about a
-minute per variant instead of five.
+no policies: a proxy for `make eval`'s right-topic and out-of-scope figures, in about two
+and a half minutes per variant instead of fifteen.
 
     .venv/bin/python scripts/nlu_experiment.py [key=value ...]
 
@@ -80,7 +80,7 @@ def main(argv: list[str]) -> int:
             hit = sum(t[kind][0] for t in table.values())
             total = sum(t[kind][1] for t in table.values())
             worst = sorted((t[kind][0] / t[kind][1], lang) for lang, t in table.items() if t[kind][1])[:2]
-            cells.append(f"{kind} {hit}/{total} (" + ", ".join(f"{l} {s:.0%}" for s, l in worst) + ")")
+            cells.append(f"{kind} {hit}/{total} (" + ", ".join(f"{lang} {share:.0%}" for share, lang in worst) + ")")
             totals[(name == "blind set", kind)][0] += hit
             totals[(name == "blind set", kind)][1] += total
         print(f"  {name:<18} " + "  ".join(cells))

@@ -15,8 +15,8 @@ import numpy as np
 import scipy.sparse
 from joblib import Parallel, delayed
 from scipy.special import expit
-from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.base import clone
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.class_weight import compute_class_weight
 
@@ -149,7 +149,7 @@ class Neighbours:
     """The training examples as rows of scikit-learn's `TfidfTransformer(sublinear_tf=True)`
     (smoothed idf, 1 + log of counts, unit length) over the classifier's own counts, to find
     a message's nearest examples by cosine. Kept by feature, so a message reads only the
-    columns it has: about 0.3 ms per message for 18,000 examples."""
+    columns it has: under 1 ms per message for 18,000 examples."""
 
     def __init__(self, rows: scipy.sparse.spmatrix, labels: list[str]) -> None:
         rows = scipy.sparse.csr_matrix(rows, dtype=np.float64)
