@@ -19,7 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot.components.stored import StoredModel
-from bot.components.vectors import Neighbours, RowCounter, fit_one_vs_rest, is_one_vs_rest, ovr_probabilities
+from bot.components.vectors import (Neighbours, RowCounter, fit_one_vs_rest, is_one_vs_rest,
+                                   ovr_probabilities)
 
 OWN_CONFIDENCE = "intent_model_confidence"
 OUT_OF_SCOPE = "out_of_scope"
@@ -126,6 +127,11 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
 
     def probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(topic-weighted, intent model's own) probabilities, columns in `classes_` order."""
+        weighted, own, _ = self._read(texts)
+        return weighted, own
+
+    def _read(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list]:
+        """`probabilities`, and each text's (columns, counts) for the nearest examples."""
         if self._counter is None:
             features = self.pipeline.named_steps["features"]
             self._counter = RowCounter([vectorizer for _, vectorizer in features.transformer_list])
@@ -139,26 +145,28 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
             outputs = [np.vstack([ovr_probabilities(model, *vector) for vector in vectors])
                        for model in models]
         else:
+            vectors = [self._counter.vector(text) for text in texts] if self.neighbours else []
             rows = self._counter.rows(texts)
             outputs = [model.predict_proba(rows) for model in models]
         intents = outputs[0]
         if len(outputs) == 1:
-            return intents, intents
+            return intents, intents, vectors
         if self._topic_columns is None:
             column = {topic: i for i, topic in enumerate(self.topics.classes_)}
             self._topic_columns = np.array([column[self.topic_of(str(c))] for c in self.pipeline.classes_])
         weighted = intents * outputs[1][:, self._topic_columns] ** self.config["topic_weight"]
-        return weighted / weighted.sum(axis=1, keepdims=True), intents
+        return weighted / weighted.sum(axis=1, keepdims=True), intents, vectors
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
             return messages
-        weighted, own = self.probabilities([self._text(m) for m in messages])
+        weighted, own, vectors = self._read([self._text(m) for m in messages])
         names = self.pipeline.classes_
-        for message, row, own_row in zip(messages, weighted, own):
+        vectors = vectors or [None] * len(messages)
+        for message, row, own_row, vector in zip(messages, weighted, own, vectors):
             order = row.argsort()[::-1][: self.config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
-            ranking = self._second_reading(message, ranking)
+            ranking = self._second_reading(message, ranking, vector)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             # For SafetyOverrides only (not part of the parse result): whether a question was
@@ -166,7 +174,8 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
             message.set(OWN_CONFIDENCE, {str(names[i]): float(own_row[i]) for i in order})
         return messages
 
-    def _second_reading(self, message: Message, ranking: list[dict]) -> list[dict]:
+    def _second_reading(self, message: Message, ranking: list[dict],
+                        vector: tuple[np.ndarray, np.ndarray] | None) -> list[dict]:
         """The ranking, unless the training examples nearest to the message overrule it: a
         question is out of scope when `out_of_scope_votes` of the `neighbours` nearest are;
         a message of more than `story_words` words read as out of scope is answered from the
@@ -174,14 +183,15 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         story whose many other words pull the regression away; docs/decisions.md). The
         overruling intent comes first with confidence 1, the regression's ranking after it."""
         c, first = self.config, ranking[0]["name"]
-        if self.neighbours is None or self._counter is None:
+        if self.neighbours is None or vector is None:
             return ranking
         if first.startswith("faq__") and c["out_of_scope_votes"]:
-            if self._nearest(message).count(OUT_OF_SCOPE) >= c["out_of_scope_votes"]:
+            if self._nearest(vector).count(OUT_OF_SCOPE) >= c["out_of_scope_votes"]:
                 return [{"name": OUT_OF_SCOPE, "confidence": 1.0},
                         *(r for r in ranking if r["name"] != OUT_OF_SCOPE)]
-        elif first == OUT_OF_SCOPE and c["topic_votes"] and len(self._text(message).split()) > c["story_words"]:
-            topics = [self.topic_of(name) for name in self._nearest(message)]
+        elif (first == OUT_OF_SCOPE and c["topic_votes"]
+              and len(self._text(message).split()) > c["story_words"]):
+            topics = [self.topic_of(name) for name in self._nearest(vector)]
             for topic in sorted(set(topics), key=topics.count, reverse=True):
                 if topic.startswith("faq__") and topics.count(topic) >= c["topic_votes"]:
                     best = next((r for r in ranking if self.topic_of(r["name"]) == topic), None)
@@ -189,9 +199,9 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
                         return [{**best, "confidence": 1.0}, *(r for r in ranking if r is not best)]
         return ranking
 
-    def _nearest(self, message: Message) -> list[str]:
-        """The intents of the `neighbours` training examples nearest to the message."""
-        return self.neighbours.nearest(*self._counter.vector(self._text(message)), self.config["neighbours"])
+    def _nearest(self, vector: tuple[np.ndarray, np.ndarray]) -> list[str]:
+        """The intents of the `neighbours` training examples nearest to a message's row."""
+        return self.neighbours.nearest(*vector, self.config["neighbours"])
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
