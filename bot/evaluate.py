@@ -23,6 +23,7 @@ MIXED = ROOT / "tests" / "eval" / "mixed"
 FRESH = ROOT / "tests" / "eval" / "fresh"
 SAFETY = ROOT / "tests" / "eval" / "safety"
 BLIND = ROOT / "tests" / "eval" / "blind"
+TENTH = ROOT / "tests" / "eval" / "tenth"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
 
@@ -35,11 +36,12 @@ def load_eval(path: Path = EVAL) -> list[dict]:
 
 def eval_sets() -> dict[str, Path]:
     """The development set, looked at while improving the bot; the held-out, short-message,
-    mixed-style, fresh and blind sets, written separately by other authors without the
-    training data (docs/decisions.md says what was changed after their first scores; the
-    blind set's messages were never read while changing the bot)."""
+    mixed-style, fresh, blind and tenth-session sets, written separately by other authors
+    without the training data (docs/decisions.md says what was changed after their first
+    scores; the blind set's messages were never read while changing the bot)."""
     return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT,
-            "mixed-style set": MIXED, "fresh set": FRESH, "blind set": BLIND}
+            "mixed-style set": MIXED, "fresh set": FRESH, "tenth-session set": TENTH,
+            "blind set": BLIND}
 
 
 def topic_of(intent: str | None) -> str:
