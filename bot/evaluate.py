@@ -24,6 +24,7 @@ FRESH = ROOT / "tests" / "eval" / "fresh"
 SAFETY = ROOT / "tests" / "eval" / "safety"
 BLIND = ROOT / "tests" / "eval" / "blind"
 TENTH = ROOT / "tests" / "eval" / "tenth"
+SAFETY_TENTH = ROOT / "tests" / "eval" / "safety2"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
 
@@ -42,6 +43,13 @@ def eval_sets() -> dict[str, Path]:
     return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT,
             "mixed-style set": MIXED, "fresh set": FRESH, "tenth-session set": TENTH,
             "blind set": BLIND}
+
+
+def safety_sets() -> dict[str, Path]:
+    """Emergencies told in one's own words, with near misses: the sixth session's set, and
+    the tenth session's, over twelve more kinds of emergency (docs/decisions.md says what
+    was changed after its first score)."""
+    return {"safety set": SAFETY, "tenth-session safety set": SAFETY_TENTH}
 
 
 def topic_of(intent: str | None) -> str:
@@ -254,14 +262,15 @@ def main() -> int:
                   if row["topic"] < 0.9 or row["oos"] < 0.9 or row["emergency"] < 1.0]
         if failed:
             print(f"below target (90% topic, 90% out of scope, 100% emergency): {', '.join(failed)}\n")
-    items = load_eval(SAFETY)
-    safety = {"bot": score_safety(items, rasa_predictions(model, items))}
-    if default_model is not None:
-        safety[label] = score_safety(items, rasa_predictions(default_model, items))
-    print(f"safety set (emergencies described in one's own words, and near misses): "
-          f"{SAFETY.relative_to(ROOT)}, {len(items)} messages")
-    print(format_safety(safety))
-    everything["safety set"] = safety
+    for name, path in safety_sets().items():
+        items = load_eval(path)
+        safety = {"bot": score_safety(items, rasa_predictions(model, items))}
+        if default_model is not None:
+            safety[label] = score_safety(items, rasa_predictions(default_model, items))
+        print(f"{name} (emergencies described in one's own words, and near misses): "
+              f"{path.relative_to(ROOT)}, {len(items)} messages")
+        print(format_safety(safety))
+        everything[name] = safety
     (BOT_BUILD / "eval.json").write_text(json.dumps(everything, indent=1), encoding="utf-8")
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluate import SAFETY, eval_sets, format_safety, format_table, load_eval, score, score_safety
+from bot.evaluate import eval_sets, safety_sets, format_safety, format_table, load_eval, score, score_safety
 
 ITEMS = [
     {"lang": "fr", "topic": "school", "text": "mon fils peut aller a l'ecole?"},
@@ -61,8 +61,9 @@ def test_safety_score_counts_112_veilig_thuis_and_false_alarms_per_language():
     assert ["bot", "nl", "1/2", "0/1", "1/2"] in rows and ["bot", "all", "1/2", "0/1", "1/2"] in rows
 
 
-def test_safety_set_has_emergencies_and_near_misses_in_every_language():
-    items = load_eval(SAFETY)
-    for lang in ("en", "nl", "ar", "fa", "fr", "es", "pt", "tr"):
-        kinds = [i["kind"] for i in items if i["lang"] == lang]
-        assert kinds.count("emergency") >= 15 and kinds.count("near_miss") >= 5, lang
+def test_safety_sets_have_emergencies_and_near_misses_in_every_language():
+    for name, path in safety_sets().items():
+        items = load_eval(path)
+        for lang in ("en", "nl", "ar", "fa", "fr", "es", "pt", "tr"):
+            kinds = [i["kind"] for i in items if i["lang"] == lang]
+            assert kinds.count("emergency") >= 15 and kinds.count("near_miss") >= 5, (name, lang)
