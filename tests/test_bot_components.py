@@ -160,6 +160,7 @@ def test_fitting_classes_in_several_processes_gives_liblinears_own_one_vs_rest_m
 
 @pytest.mark.parametrize("topic_weight", [0.0, 1.0])
 def test_the_classifier_ranks_intents_by_its_intent_and_topic_models(tmp_path, topic_weight):
+    import numpy as np
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
     from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -177,6 +178,7 @@ def test_the_classifier_ranks_intents_by_its_intent_and_topic_models(tmp_path, t
                                        Resource("classifier"))
     classifier.train(data)
     assert (classifier.topics is None) == (topic_weight == 0)
+    assert classifier.pipeline[-1].coef_.dtype == np.float32  # half the memory of float64
     questions = ["doctor for my child", "is school free", "hello doctor", "xyz", "tooth school money"]
     messages = classifier.process([Message(data={"text": text}) for text in questions])
     expected = classifier.pipeline.predict_proba(questions)
