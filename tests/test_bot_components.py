@@ -449,7 +449,7 @@ def test_an_emergency_naming_family_that_the_classifier_also_reads_as_violence_a
 
 def test_a_short_message_the_bot_would_not_answer_is_an_emergency_when_the_classifier_half_sees_one():
     # No danger phrase; the classifier's first reading is out of scope, its second an emergency.
-    text = "jentends des pas en bas dans le noir je suis seule avec ma fille"
+    text = "il y a un bruit bizarre en bas dans le noir je suis seule avec ma fille"
     leaning = {"out_of_scope": 0.55, "emergency": 0.3, "faq__shelter__where_can_i_sleep": 0.15}
     assert _safety_process(text, "fr", leaning).get("intent")["name"] == "emergency"
     unsure = {"nlu_fallback": 0.25, "faq__medical_care__costs": 0.2, "emergency_domestic": 0.15,

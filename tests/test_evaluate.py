@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluate import eval_sets, safety_sets, format_safety, format_table, load_eval, score, score_safety
+from bot.evaluate import eval_sets, format_safety, format_table, load_eval, safety_sets, score, score_safety
 
 ITEMS = [
     {"lang": "fr", "topic": "school", "text": "mon fils peut aller a l'ecole?"},
