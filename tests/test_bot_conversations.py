@@ -116,7 +116,7 @@ def test_unrelated_question_gets_not_sure_reply_without_deep_link(bot, lang, mes
     ("بوی گاز کل خونه رو گرفته، مادرم بیهوش شده", False),
     ("there was a car crash outside, a man is stuck in the car", False),
     # described without the word for the danger (tenth session)
-    ("he has his hands around my neck i cant get air", False),
+    ("he grabbed me by the throat, i cant get air", False),
     ("hay un hombre en casa, oigo pasos abajo y estoy escondida en el armario", False),
     ("ik ben mijn zoon kwijt in het winkelcentrum, al 10 minuten", False),
     ("kaynar su döküldü kızımın üstüne, derisi soyuluyor", False),
