@@ -67,3 +67,21 @@ def test_safety_sets_have_emergencies_and_near_misses_in_every_language():
         for lang in ("en", "nl", "ar", "fa", "fr", "es", "pt", "tr"):
             kinds = [i["kind"] for i in items if i["lang"] == lang]
             assert kinds.count("emergency") >= 15 and kinds.count("near_miss") >= 5, (name, lang)
+
+
+def test_new_phrases_and_examples_are_checked_against_training_and_evaluation_data(trained_model, capsys):
+    import importlib.util
+
+    from bot.paths import ROOT
+
+    spec = importlib.util.spec_from_file_location("vet_new_data", ROOT / "scripts" / "vet_new_data.py")
+    vet = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(vet)
+    # "gün" (day) is in Turkish questions; English "gun" is looked for in English only.
+    assert vet.phrases({"tr": ["gun"]}) == 1
+    assert "tr 'gun'" in capsys.readouterr().out
+    assert vet.phrases({"en": ["hands round my neck"]}) == 0
+    # A held-out message ("tell me a joke pls") must not come back as training data.
+    assert vet.examples({"en": ["tell me a joke pls!", "zebra crossings painted purple"]}) == 1
+    out = capsys.readouterr().out
+    assert "tell me a joke" in out and "zebra" not in out
