@@ -25,6 +25,7 @@ SAFETY = ROOT / "tests" / "eval" / "safety"
 BLIND = ROOT / "tests" / "eval" / "blind"
 TENTH = ROOT / "tests" / "eval" / "tenth"
 SAFETY_TENTH = ROOT / "tests" / "eval" / "safety2"
+OTHER_RIGHTS = ROOT / "tests" / "eval" / "rights"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
 
@@ -43,6 +44,13 @@ def eval_sets() -> dict[str, Path]:
     return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT,
             "mixed-style set": MIXED, "fresh set": FRESH, "tenth-session set": TENTH,
             "blind set": BLIND}
+
+
+def refusal_sets() -> dict[str, Path]:
+    """Sets of out-of-scope messages only: questions about life without papers that the
+    content does not answer (asylum, permits, a bank account, detention ...), which the bot
+    must refuse rather than answer with the nearest question."""
+    return {"other-rights set": OTHER_RIGHTS}
 
 
 def safety_sets() -> dict[str, Path]:
@@ -253,13 +261,13 @@ def main() -> int:
         label = f"rasa init ({epochs} ep)" if epochs else "rasa init"
         default_model = default_pipeline_model(epochs)
     everything = {}
-    for name, path in eval_sets().items():
+    for name, path in {**eval_sets(), **refusal_sets()}.items():
         items = load_eval(path)
         results = everything[name] = evaluate(items, model, default_model, label)
         print(f"{name}: {path.relative_to(ROOT)}, {len(items)} messages")
         print(format_table(results))
         failed = [lang for lang, row in results["bot"].items()
-                  if row["topic"] < 0.9 or row["oos"] < 0.9 or row["emergency"] < 1.0]
+                  if row.get("topic", 1) < 0.9 or row.get("oos", 1) < 0.9 or row.get("emergency", 1) < 1.0]
         if failed:
             print(f"below target (90% topic, 90% out of scope, 100% emergency): {', '.join(failed)}\n")
     for name, path in safety_sets().items():

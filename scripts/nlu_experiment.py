@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.classifier import NgramIntentClassifier
-from bot.evaluate import eval_sets, load_eval, topic_of
+from bot.evaluate import eval_sets, load_eval, refusal_sets, topic_of
 from bot.normalize import normalize
 from bot.paths import BOT_BUILD
 
@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
     print(f"config {own} threshold {threshold}: trained in {time.perf_counter() - started:.0f} s")
     totals = defaultdict(lambda: [0, 0])
     dump = {"classes": list(map(str, classifier.pipeline.classes_)), "sets": {}}
-    for name, path in eval_sets().items():
+    for name, path in {**eval_sets(), **refusal_sets()}.items():
         items = load_eval(path)
         parsed = classifier.process(messages([i["text"] for i in items], tokenizer))
         if out:

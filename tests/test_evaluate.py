@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluate import eval_sets, format_safety, format_table, load_eval, safety_sets, score, score_safety
+from bot.evaluate import (eval_sets, format_safety, format_table, load_eval, refusal_sets, safety_sets, score,
+                          score_safety)
 
 ITEMS = [
     {"lang": "fr", "topic": "school", "text": "mon fils peut aller a l'ecole?"},
@@ -45,6 +46,14 @@ def test_every_evaluation_set_covers_every_language_with_enough_questions():
             in_scope = [i for i in mine if i["topic"] not in ("out_of_scope", "emergency")]
             assert len(in_scope) >= 15, (name, lang)
             assert {i["topic"] for i in mine} >= {"out_of_scope", "emergency"}, (name, lang)
+
+
+def test_refusal_sets_hold_only_out_of_scope_messages_in_every_language():
+    for name, path in refusal_sets().items():
+        items = load_eval(path)
+        assert {i["topic"] for i in items} == {"out_of_scope"}, name
+        for lang in ("en", "nl", "ar", "fa", "fr", "es", "pt", "tr"):
+            assert sum(i["lang"] == lang for i in items) >= 15, (name, lang)
 
 
 def test_safety_score_counts_112_veilig_thuis_and_false_alarms_per_language():
