@@ -162,13 +162,14 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
             return messages
-        weighted, own, vectors = self._read([self._text(m) for m in messages])
+        texts = [self._text(m) for m in messages]
+        weighted, own, vectors = self._read(texts)
         names = self.pipeline.classes_
         vectors = vectors or [None] * len(messages)
-        for message, row, own_row, vector in zip(messages, weighted, own, vectors):
+        for message, text, row, own_row, vector in zip(messages, texts, weighted, own, vectors):
             order = row.argsort()[::-1][: self.config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
-            ranking = self._second_reading(message, ranking, vector)
+            ranking = self._second_reading(text, ranking, vector)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             # For SafetyOverrides only (not part of the parse result): whether a question was
@@ -176,7 +177,7 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
             message.set(OWN_CONFIDENCE, {str(names[i]): float(own_row[i]) for i in order})
         return messages
 
-    def _second_reading(self, message: Message, ranking: list[dict],
+    def _second_reading(self, text: str, ranking: list[dict],
                         vector: tuple[np.ndarray, np.ndarray] | None) -> list[dict]:
         """The ranking, unless the training examples nearest to the message overrule it: a
         question is out of scope when `out_of_scope_votes` of the `neighbours` nearest are;
@@ -192,7 +193,7 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
                 return [{"name": OUT_OF_SCOPE, "confidence": 1.0},
                         *(r for r in ranking if r["name"] != OUT_OF_SCOPE)]
         elif (first == OUT_OF_SCOPE and c["topic_votes"]
-              and len(self._text(message).split()) > c["story_words"]):
+              and len(text.split()) > c["story_words"]):
             topics = [self.topic_of(name) for name in self._nearest(vector)]
             for topic in sorted(set(topics), key=topics.count, reverse=True):
                 if topic.startswith("faq__") and topics.count(topic) >= c["topic_votes"]:
