@@ -47,9 +47,10 @@ def eval_sets() -> dict[str, Path]:
 
 
 def refusal_sets() -> dict[str, Path]:
-    """Sets of out-of-scope messages only: questions about life without papers that the
-    content does not answer (asylum, permits, a bank account, detention ...), which the bot
-    must refuse rather than answer with the nearest question."""
+    """Sets of out-of-scope messages: questions about life without papers that the content
+    does not answer (asylum, permits, a bank account, detention ...), which the bot must
+    refuse rather than answer with the nearest question. (The one question per language on
+    buying health insurance, which the content does answer, is labelled with its topic.)"""
     return {"other-rights set": OTHER_RIGHTS}
 
 

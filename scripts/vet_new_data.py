@@ -26,7 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
 from bot.components.safety import Lexicon
-from bot.evaluate import EMERGENCY, eval_sets, load_eval, safety_sets
+from bot.evaluate import EMERGENCY, eval_sets, load_eval, refusal_sets, safety_sets
 from bot.normalize import normalize
 from bot.paths import BOT_BUILD
 
@@ -35,7 +35,7 @@ TOO_CLOSE = 0.45
 
 def evaluation_messages() -> list[tuple[str, dict]]:
     """(set name, item) for every evaluation message of every set."""
-    return [(name, item) for name, path in {**eval_sets(), **safety_sets()}.items()
+    return [(name, item) for name, path in {**eval_sets(), **safety_sets(), **refusal_sets()}.items()
             for item in load_eval(path)]
 
 

@@ -128,6 +128,17 @@ def test_the_danger_lexicon_matches_exactly_where_one_of_its_terms_does():
             assert DANGER.search(text, None) is _found(text), text
 
 
+def test_a_phrase_of_several_words_is_matched_in_every_language_but_its_close_neighbour():
+    lexicon = Lexicon({"es": ["me pega"], "pt": ["me bate"], "en": ["hits me"], "nl": []})
+    assert lexicon.search("mi marido me pega todos los dias", "es")
+    assert lexicon.search("my husband me pega", "en")  # mixed languages
+    assert lexicon.search("mi marido me pega", None)  # language unknown
+    assert lexicon.search("mijn man hits me", "nl")
+    # Portuguese "se me pegarem" is "if they catch me"
+    assert not lexicon.search("se me pegarem e me levarem pro detentiecentrum", "pt")
+    assert lexicon.search("ele me bate", "pt") and not lexicon.search("ele me bate", "es")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="abcegiknrsu \u0627\u0644\u0648\u0637\u0639\u0646-.", max_size=30))
 def test_the_danger_lexicon_agrees_with_its_terms_on_any_text(text):

@@ -54,17 +54,27 @@ def _pattern(terms: list[str]) -> re.Pattern | None:
 class Lexicon:
     """Danger phrases per language. A one-word Latin-script term is matched only in messages
     of its own language (English "gun" is Turkish "gün" once accents are folded); phrases of
-    several words, and any term when the language is unknown, are matched in every message."""
+    several words, and any term when the language is unknown, are matched in every message,
+    except in the other language of a close pair (`CLOSE`): the same words often mean
+    something else there (Spanish "me pega", he hits me; Portuguese "se me pegarem", if they
+    catch me)."""
+
+    CLOSE = {"es": "pt", "pt": "es"}
 
     def __init__(self, terms: dict[str, list[str]]) -> None:
-        shared = [t for ts in terms.values() for t in ts if " " in t.strip() or re.search(r"[^\x00-\u024f]", t)]
-        self.everywhere = _pattern(shared)
+        def shared(skip: str | None) -> re.Pattern | None:
+            return _pattern([t for lang, ts in terms.items() if lang != skip for t in ts
+                             if " " in t.strip() or re.search(r"[^\x00-\u024f]", t)])
+
+        everywhere = shared(None)
+        self.everywhere = {lang: shared(self.CLOSE[lang]) if lang in self.CLOSE else everywhere
+                           for lang in terms}
         self.by_language = {lang: _pattern(ts) for lang, ts in terms.items()}
         self.any_language = _pattern([t for ts in terms.values() for t in ts])
 
     def search(self, text: str, lang: str | None) -> bool:
         if lang in self.by_language:
-            patterns = (self.by_language[lang], self.everywhere)
+            patterns = (self.by_language[lang], self.everywhere[lang])
         else:
             patterns = (self.any_language,)
         return any(p is not None and p.search(text) for p in patterns)
