@@ -121,13 +121,13 @@ class SafetyOverrides(GraphComponent):
         # with "not sure" (out of scope, or under the fallback threshold) is an emergency when
         # the classifier gives the two emergency intents together at least this much. Missing
         # an emergency costs more than 112 before a "not sure". On the evaluation sets other
-        # than the blind one, emergencies told without a danger phrase scored 0.32 and 0.42,
-        # out-of-scope messages (a joke, the weather, a wet phone) 0.15 to 0.23 and one 0.32
-        # (docs/decisions.md).
+        # than the blind one, emergencies told without a danger phrase scored 0.36 and 0.49,
+        # other messages (a joke, the weather, burnt rice) 0.25 or less, except threats told as
+        # jokes (0.33, 0.40) (docs/decisions.md, eleventh session; bot/config.yml sets 0.3).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
                 "force": {}, "vehicle": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
-                "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.25,
+                "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.3,
                 "fallback_threshold": 0.25}
 
     def __init__(self, config: dict[str, Any]) -> None:
