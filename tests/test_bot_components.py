@@ -461,14 +461,16 @@ def test_an_emergency_naming_family_that_the_classifier_also_reads_as_violence_a
 def test_a_short_message_the_bot_would_not_answer_is_an_emergency_when_the_classifier_half_sees_one():
     # No danger phrase; the classifier's first reading is out of scope, its second an emergency.
     text = "il y a un bruit bizarre en bas dans le noir je suis seule avec ma fille"
-    leaning = {"out_of_scope": 0.55, "emergency": 0.3, "faq__shelter__where_can_i_sleep": 0.15}
+    leaning = {"out_of_scope": 0.55, "emergency": 0.35, "faq__shelter__where_can_i_sleep": 0.1}
     assert _safety_process(text, "fr", leaning).get("intent")["name"] == "emergency"
-    unsure = {"nlu_fallback": 0.25, "faq__medical_care__costs": 0.2, "emergency_domestic": 0.15,
-              "emergency": 0.12}
+    unsure = {"nlu_fallback": 0.25, "faq__medical_care__costs": 0.17, "emergency_domestic": 0.18,
+              "emergency": 0.14}
     assert _safety_process(text, "fr", unsure).get("intent")["name"] == "emergency"
-    # A trace of emergency is not enough, and neither is a question the bot would answer.
-    faint = {"out_of_scope": 0.85, "emergency": 0.1, "faq__shelter__where_can_i_sleep": 0.05}
-    assert _safety_process(text, "fr", faint).get("intent")["name"] == "out_of_scope"
+    # A trace of emergency is not enough (a joke when bored scored 0.25), and neither is a
+    # question the bot would answer.
+    for share in (0.1, 0.25):
+        faint = {"out_of_scope": 0.95 - share, "emergency": share, "faq__shelter__where_can_i_sleep": 0.05}
+        assert _safety_process(text, "fr", faint).get("intent")["name"] == "out_of_scope"
     answered = {"faq__shelter__where_can_i_sleep": 0.6, "emergency": 0.3, "out_of_scope": 0.1}
     assert _safety_process(text, "fr", answered).get("intent")["name"] == "faq__shelter__where_can_i_sleep"
     # A long story stays "not sure", as a story the classifier reads as an emergency does.

@@ -6,6 +6,7 @@ import pytest
 
 from bot.evaluate import (eval_sets, format_safety, format_table, load_eval, refusal_sets, safety_sets, score,
                           score_safety)
+from rightsinfo.content import TOPICS
 
 ITEMS = [
     {"lang": "fr", "topic": "school", "text": "mon fils peut aller a l'ecole?"},
@@ -48,12 +49,13 @@ def test_every_evaluation_set_covers_every_language_with_enough_questions():
             assert {i["topic"] for i in mine} >= {"out_of_scope", "emergency"}, (name, lang)
 
 
-def test_refusal_sets_hold_only_out_of_scope_messages_in_every_language():
+def test_refusal_sets_hold_mostly_out_of_scope_messages_in_every_language():
     for name, path in refusal_sets().items():
         items = load_eval(path)
-        assert {i["topic"] for i in items} == {"out_of_scope"}, name
+        # a question the content turned out to answer is labelled with its topic
+        assert {i["topic"] for i in items} <= {"out_of_scope", *TOPICS}, name
         for lang in ("en", "nl", "ar", "fa", "fr", "es", "pt", "tr"):
-            assert sum(i["lang"] == lang for i in items) >= 15, (name, lang)
+            assert sum(i["lang"] == lang and i["topic"] == "out_of_scope" for i in items) >= 15, (name, lang)
 
 
 def test_safety_score_counts_112_veilig_thuis_and_false_alarms_per_language():
