@@ -149,11 +149,17 @@ class _Project:
             self.add_response(name, _variation(text, code, buttons))
 
 
-def _stories(path: Path, questions: list[str], codes: list[str]) -> list[tuple[str, str, list[str]]]:
-    """Training examples that tell a story before they ask (bot/data/stories.yml: question intent
-    -> language -> messages). Content phrasings are short; people on WhatsApp often first say
-    who they are and what happened. An intent or language the content does not have is an
-    error, not a silently unused list."""
+# More training examples per question (question intent -> language -> messages): stories
+# that say who someone is and what happened before they ask (content phrasings are short),
+# and Arabic and Farsi typed in Latin letters.
+EXAMPLE_FILES = ("stories.yml", "latin_script.yml")
+
+
+def _stories(path: Path, questions: list[str],
+             codes: list[str]) -> list[tuple[str, str, list[str]]]:
+    """The training examples of one of `EXAMPLE_FILES` (bot/data/<file>: question intent ->
+    language -> messages). An intent or language the content does not have is an error, not a
+    silently unused list."""
     if not path.exists():
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -195,8 +201,9 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
         project.add_replies(code, locals_, texts, languages)
         for intent in OWN_INTENTS:
             project.add_examples(intent, code, (own.get(intent) or {}).get(code, []))
-    for intent, code, texts in _stories(BOT / "data" / "stories.yml", project.answered, codes):
-        project.add_examples(intent, code, texts)
+    for file in EXAMPLE_FILES:
+        for intent, code, texts in _stories(BOT / "data" / file, project.answered, codes):
+            project.add_examples(intent, code, texts)
     _dump(out / "domain.yml", _domain(project, codes))
     (out / "data" / "nlu.yml").write_text(_nlu_yaml(project.examples), encoding="utf-8")
     _dump(out / "data" / "rules.yml", {"version": "3.1", "rules": _rules(project.answered, codes)})

@@ -535,27 +535,29 @@ def test_a_domestic_question_that_is_not_in_the_content_is_refused(tmp_path, mon
         botdata.generate(tmp_path / "out")
 
 
-def test_a_story_example_for_a_question_or_language_the_content_lacks_is_an_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize("file", ["stories.yml", "latin_script.yml"])
+def test_an_extra_example_for_a_question_or_language_the_content_lacks_is_an_error(tmp_path, monkeypatch, file):
     import shutil
 
     from rightsinfo import botdata
 
+    assert file in botdata.EXAMPLE_FILES
     bot = tmp_path / "bot"
     shutil.copytree(ROOT / "bot" / "data", bot / "data")
     shutil.copy(ROOT / "bot" / "config.yml", bot / "config.yml")
     monkeypatch.setattr(botdata, "BOT", bot)
-    stories = bot / "data" / "stories.yml"
-    stories.write_text('faq__school__no_such_question:\n  en: ["my son is 9 and ..."]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="bot/data/stories.yml: faq__school__no_such_question: no such question"):
+    examples = bot / "data" / file
+    examples.write_text('faq__school__no_such_question:\n  en: ["my son is 9 and ..."]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=f"bot/data/{file}: faq__school__no_such_question: no such question"):
         botdata.generate(tmp_path / "out")
-    stories.write_text('faq__school__turning_18:\n  de: ["mein Sohn wird 18 ..."]\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"bot/data/stories.yml: faq__school__turning_18.de: not one of"):
+    examples.write_text('faq__school__turning_18:\n  de: ["mein Sohn wird 18 ..."]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"bot/data/{file}: faq__school__turning_18.de: not one of"):
         botdata.generate(tmp_path / "out")
-    stories.write_text('faq__school__turning_18:\n  en: "one message, not a list"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"bot/data/stories.yml: faq__school__turning_18.en: must be a list"):
+    examples.write_text('faq__school__turning_18:\n  en: "one message, not a list"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"bot/data/{file}: faq__school__turning_18.en: must be a list"):
         botdata.generate(tmp_path / "out")
     story = "we came from eritrea last year and my son turns 18 in march, can he finish his mbo"
-    stories.write_text(f'faq__school__turning_18:\n  en: ["{story}"]\n', encoding="utf-8")
+    examples.write_text(f'faq__school__turning_18:\n  en: ["{story}"]\n', encoding="utf-8")
     botdata.generate(tmp_path / "out")
     nlu = (tmp_path / "out" / "data" / "nlu.yml").read_text(encoding="utf-8")
     block = nlu.split("- intent: faq__school__turning_18")[1].split("- intent:")[0]
