@@ -50,8 +50,8 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
     that uses a topic's words ("a job in the police station's canteen") is closer to the
     out-of-scope examples written for such cases than the regression, which weighs each
     n-gram on its own, can tell (docs/decisions.md). And a story of more than `story_words`
-    words that it reads as out of scope is answered from the topic `topic_votes` of those
-    examples share. 0 votes turns either off.
+    words that it reads as out of scope, or as a question of another topic, is answered from
+    the topic `topic_votes` of those examples share. 0 votes turns either off.
     """
 
     MODEL_FILE = "intent_classifier.joblib"
@@ -181,22 +181,26 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
                         vector: tuple[np.ndarray, np.ndarray] | None) -> list[dict]:
         """The ranking, unless the training examples nearest to the message overrule it: a
         question is out of scope when `out_of_scope_votes` of the `neighbours` nearest are;
-        a message of more than `story_words` words read as out of scope is answered from the
-        topic `topic_votes` of them share, with that topic's best-ranked question (a long
-        story whose many other words pull the regression away; docs/decisions.md). The
-        overruling intent comes first with confidence 1, the regression's ranking after it."""
+        a message of more than `story_words` words that it reads as out of scope or as a
+        question of another topic is answered from the topic `topic_votes` of them share,
+        with that topic's best-ranked question (a long story whose many other words pull the
+        regression away; docs/decisions.md). The overruling intent comes first with
+        confidence 1, the regression's ranking after it."""
         c, first = self.config, ranking[0]["name"]
         if self.neighbours is None or vector is None:
             return ranking
+        nearest = None
         if first.startswith("faq__") and c["out_of_scope_votes"]:
-            if self._nearest(vector).count(OUT_OF_SCOPE) >= c["out_of_scope_votes"]:
+            nearest = self._nearest(vector)
+            if nearest.count(OUT_OF_SCOPE) >= c["out_of_scope_votes"]:
                 return [{"name": OUT_OF_SCOPE, "confidence": 1.0},
                         *(r for r in ranking if r["name"] != OUT_OF_SCOPE)]
-        elif (first == OUT_OF_SCOPE and c["topic_votes"]
-              and len(text.split()) > c["story_words"]):
-            topics = [self.topic_of(name) for name in self._nearest(vector)]
+        if ((first == OUT_OF_SCOPE or first.startswith("faq__")) and c["topic_votes"]
+                and len(text.split()) > c["story_words"]):
+            topics = [self.topic_of(name) for name in nearest or self._nearest(vector)]
             for topic in sorted(set(topics), key=topics.count, reverse=True):
-                if topic.startswith("faq__") and topics.count(topic) >= c["topic_votes"]:
+                if (topic.startswith("faq__") and topics.count(topic) >= c["topic_votes"]
+                        and topic != self.topic_of(first)):
                     best = next((r for r in ranking if self.topic_of(r["name"]) == topic), None)
                     if best is not None:
                         return [{**best, "confidence": 1.0}, *(r for r in ranking if r is not best)]
