@@ -155,8 +155,8 @@ class _Project:
 EXAMPLE_FILES = ("stories.yml", "latin_script.yml")
 
 
-def _stories(path: Path, questions: list[str],
-             codes: list[str]) -> list[tuple[str, str, list[str]]]:
+def _extra_examples(path: Path, questions: list[str],
+                    codes: list[str]) -> list[tuple[str, str, list[str]]]:
     """The training examples of one of `EXAMPLE_FILES` (bot/data/<file>: question intent ->
     language -> messages). An intent or language the content does not have is an error, not a
     silently unused list."""
@@ -202,7 +202,7 @@ def generate(out: Path = OUT, content: Path = CONTENT, locales: Path = LOCALES) 
         for intent in OWN_INTENTS:
             project.add_examples(intent, code, (own.get(intent) or {}).get(code, []))
     for file in EXAMPLE_FILES:
-        for intent, code, texts in _stories(BOT / "data" / file, project.answered, codes):
+        for intent, code, texts in _extra_examples(BOT / "data" / file, project.answered, codes):
             project.add_examples(intent, code, texts)
     _dump(out / "domain.yml", _domain(project, codes))
     (out / "data" / "nlu.yml").write_text(_nlu_yaml(project.examples), encoding="utf-8")
