@@ -93,7 +93,8 @@ class SafetyOverrides(GraphComponent):
     after the emergency numbers (AlsoAnswerPolicy). What the classifier alone reads as an
     emergency stays one in a short message; a long one without a danger phrase is a story,
     answered as the question it asks. A short message the bot would not answer, which the
-    classifier reads partly as an emergency (`emergency_share`), becomes one. A message that only names a language becomes `choose_language`.
+    classifier reads partly as an emergency (`emergency_share`), becomes one. A message that
+    only names a language becomes `choose_language`.
     """
 
     @staticmethod
@@ -120,10 +121,10 @@ class SafetyOverrides(GraphComponent):
         # `emergency_share`: a message of at most `story_words` words that the bot would answer
         # with "not sure" (out of scope, or under the fallback threshold) is an emergency when
         # the classifier gives the two emergency intents together at least this much. Missing
-        # an emergency costs more than 112 before a "not sure". On the evaluation sets other
-        # than the blind one, emergencies told without a danger phrase scored 0.36 and 0.49,
-        # other messages (a joke, the weather, burnt rice) 0.25 or less, except threats told as
-        # jokes (0.33, 0.40) (docs/decisions.md, eleventh session; bot/config.yml sets 0.3).
+        # an emergency costs more than 112 before a "not sure". On the evaluation sets, with
+        # the eleventh session's data, the one emergency only this rule catches scored 0.34;
+        # other messages 0.25 or less (a joke, the weather, burnt rice), except threats told
+        # as jokes (0.32, 0.41) and wet phones (0.39, 0.50) (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
                 "force": {}, "vehicle": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
