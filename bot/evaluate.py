@@ -73,31 +73,41 @@ def topic_of(intent: str | None) -> str:
     return REJECTED
 
 
-def score(items: list[dict], predictions: list[tuple]) -> dict[str, dict]:
-    """Per language: right topic (in scope), out-of-scope rejected, emergencies caught.
+def right(item: dict, topic: str, intent: str | None, also: str | None = None) -> tuple[str, bool]:
+    """The kind of an evaluation message ("topic", "oos" or "emergency") and whether a
+    prediction got it right: a message with danger words gets the emergency numbers and
+    then the answer to what else it asked (`also`), which counts."""
+    if item["topic"] == "out_of_scope":
+        return "oos", topic == REJECTED
+    if item["topic"] == EMERGENCY:
+        return "emergency", topic == EMERGENCY and (
+            not item.get("domestic") or intent == "emergency_domestic")
+    return "topic", topic == item["topic"] or also == item["topic"]
 
-    A prediction is (topic, intent[, also answered topic[, language]]): a message with danger
-    words gets the emergency numbers and then the answer to what else it asked, which
-    counts. With a language, also the share of all messages whose language was recognised
-    (undecided counts as not recognised; the conversation would keep its language)."""
+
+def counts(items: list[dict], predictions: list[tuple]) -> dict[str, dict[str, list[int]]]:
+    """Per language and kind (`right`, and "language"): [right, all].
+
+    A prediction is (topic, intent[, also answered topic[, language]]). With a language,
+    also how many messages' language was recognised (undecided counts as not recognised;
+    the conversation would keep its language)."""
     table: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for item, (topic, intent, *rest) in zip(items, predictions):
-        also = rest[:1]
         row = table[item["lang"]]
         if len(rest) > 1:
             row["language"][0] += rest[1] == item["lang"]
             row["language"][1] += 1
-        if item["topic"] == "out_of_scope":
-            row["oos"][0] += topic == REJECTED
-            row["oos"][1] += 1
-        elif item["topic"] == EMERGENCY:
-            ok = topic == EMERGENCY and (not item.get("domestic") or intent == "emergency_domestic")
-            row["emergency"][0] += ok
-            row["emergency"][1] += 1
-        else:
-            row["topic"][0] += topic == item["topic"] or bool(also and also[0] == item["topic"])
-            row["topic"][1] += 1
-    return {lang: {k: v[0] / v[1] if v[1] else 1.0 for k, v in row.items()} for lang, row in table.items()}
+        kind, ok = right(item, topic, intent, rest[0] if rest else None)
+        row[kind][0] += ok
+        row[kind][1] += 1
+    return table
+
+
+def score(items: list[dict], predictions: list[tuple]) -> dict[str, dict]:
+    """Per language: the share of in-scope questions with the right topic, out-of-scope
+    messages rejected, emergencies caught (and languages recognised), as `counts`."""
+    return {lang: {k: v[0] / v[1] if v[1] else 1.0 for k, v in row.items()}
+            for lang, row in counts(items, predictions).items()}
 
 
 def rasa_predictions(model: Path, items: list[dict], language: bool = False) -> list[tuple]:

@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.classifier import NgramIntentClassifier
-from bot.evaluate import eval_sets, load_eval, refusal_sets, topic_of
+from bot.evaluate import REJECTED, counts, eval_sets, load_eval, refusal_sets, right, topic_of
 from bot.normalize import normalize
 from bot.paths import BOT_BUILD
 
@@ -64,17 +64,14 @@ def main(argv: list[str]) -> int:
         if out:
             texts = [classifier._text(m) for m in messages([i["text"] for i in items], tokenizer)]
             dump["sets"][name] = (items, *classifier.probabilities(texts))
-        table = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        predictions = []
         for item, message in zip(items, parsed):
             intent = message.get("intent")
-            got = topic_of(intent["name"]) if intent["confidence"] >= threshold else "rejected"
-            kind = {"out_of_scope": "oos", "emergency": "emergency"}.get(item["topic"], "topic")
-            want = {"oos": "rejected", "emergency": "emergency"}.get(kind, item["topic"])
-            row = table[item["lang"]][kind]
-            row[0] += got == want
-            if show and got != want and name != "blind set":
-                print(f"    miss {name} {item['lang']} want {want} got {got} ({intent['name']}): {item['text']}")
-            row[1] += 1
+            got = topic_of(intent["name"]) if intent["confidence"] >= threshold else REJECTED
+            predictions.append((got, intent["name"]))
+            if show and name != "blind set" and not right(item, got, intent["name"])[1]:
+                print(f"    miss {name} {item['lang']} want {item['topic']} got {got} ({intent['name']}): {item['text']}")
+        table = counts(items, predictions)
         cells = []
         for kind in ("topic", "oos", "emergency"):
             hit = sum(t[kind][0] for t in table.values())

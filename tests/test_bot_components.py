@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -167,6 +170,25 @@ def test_fitting_classes_in_several_processes_gives_liblinears_own_one_vs_rest_m
         assert model.coef_ == pytest.approx(expected.coef_, abs=1e-6)
         assert model.intercept_ == pytest.approx(expected.intercept_, abs=1e-6)
         assert model.predict_proba(rows) == pytest.approx(expected.predict_proba(rows), abs=1e-9)
+    if jobs > 1:  # the processes end soon after, not joblib's 5 minutes later
+        deadline = time.monotonic() + 30
+        while _worker_processes() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _worker_processes()
+
+
+def _worker_processes() -> list[str]:
+    """This process's children that are joblib (loky) workers."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(fields[1]) == os.getpid() and "LokyProcess" in command:
+            found.append(command)
+    return found
 
 
 @pytest.mark.parametrize("topic_weight", [0.0, 1.0])
@@ -548,6 +570,13 @@ def test_wanting_to_die_is_an_emergency_followed_by_the_mental_health_question()
         assert message.get("intent")["name"] == "emergency", text
         # Not the question the classifier saw in "préparé" (preparing papers for a birth).
         assert _also_asked(message) == "faq__medical_care__mental_health", text
+    # Violence at home and wanting to die: Veilig Thuis with 112, then mental health care.
+    message = Message(data={"text": "mon mari me frappe et je veux mourir",
+                            "entities": [{"entity": "language", "value": "fr"}],
+                            "intent": ranking[0], "intent_ranking": ranking, OWN_CONFIDENCE: own})
+    message = safety.process([message])[0]
+    assert message.get("intent")["name"] == "emergency_domestic"
+    assert _also_asked(message) == "faq__medical_care__mental_health"
     # Someone else's threat is not self-harm: "me quiere matar" (he wants to kill me).
     assert not safety.self_harm.search(normalize("me quiere matar"), "es")
 

@@ -22,6 +22,9 @@ OUT_OF_SCOPE = "out_of_scope"
 # an emergency.
 STORY = "story"
 ALSO_ASKED = "also_asked"
+# Set on the message by override(): whether it has a self-harm phrase, so that the list is
+# searched once per message.
+SELF_HARM = "self_harm_phrase"
 
 
 def _alternatives(escaped: set[str]) -> str:
@@ -154,10 +157,12 @@ class SafetyOverrides(GraphComponent):
     def override(self, message: Message) -> str | None:
         text, lang = self._text_and_language(message)
         intent = (message.get(INTENT) or {}).get("name")
+        self_harm = bool(self.self_harm.search(text, lang))
+        message.set(SELF_HARM, self_harm)
         if self.domestic.search(text, lang) or (
                 self.family.search(text, lang) and self.threat.search(text, lang)):
             return DOMESTIC
-        danger = bool(self.danger.search(text, lang) or self.self_harm.search(text, lang) or (
+        danger = bool(self_harm or self.danger.search(text, lang) or (
             self.force.search(text, lang) and self.vehicle.search(text, lang)))
         short = len(text.split()) <= self.config["story_words"]
         if intent in (EMERGENCY, DOMESTIC):
@@ -219,7 +224,7 @@ class SafetyOverrides(GraphComponent):
         saw, if it was really asked; else, for violence at home, the page about it (how to get
         help and report without papers), whose words such messages share anyway."""
         wanted = self.config["self_harm_question"]
-        if wanted and self.self_harm.search(*self._text_and_language(message)):
+        if wanted and message.get(SELF_HARM):
             self._add_also_asked(message, wanted)
             return
         best = next((r for r in ranking if r.get("name", "").startswith("faq__")), None)

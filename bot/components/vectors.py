@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 import scipy.sparse
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, parallel_config
 from scipy.special import expit
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
@@ -121,9 +121,12 @@ def fit_one_vs_rest(template: LogisticRegression, rows: scipy.sparse.spmatrix, l
     if jobs == 1:
         fitted = iter(_fit_each(tasks, rows))
     else:
-        # Every jobs-th task to each process, so each is sent the rows once.
-        shares = Parallel(n_jobs=jobs, backend="loky")(
-            delayed(_fit_each)(tasks[i::jobs], rows) for i in range(jobs))
+        # Every jobs-th task to each process, so each is sent the rows once. The processes
+        # end a second after the last task (joblib keeps them 5 minutes by default, each
+        # holding a copy of the rows, in whatever process trained: the tests train in theirs).
+        with parallel_config(backend="loky", idle_worker_timeout=1):
+            shares = Parallel(n_jobs=jobs)(
+                delayed(_fit_each)(tasks[i::jobs], rows) for i in range(jobs))
         fitted = iter([shares[i % jobs][i // jobs] for i in range(len(tasks))])
     models = []
     for classes, count in plans:
