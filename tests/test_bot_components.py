@@ -438,7 +438,7 @@ def _safety_intent(text: str, lang: str) -> str | None:
     from bot.components.safety import SafetyOverrides
 
     safety = SafetyOverrides({kind: TERMS[kind] for kind in
-                              ("danger", "domestic", "family", "threat", "force", "vehicle")})
+                              ("danger", "domestic", "family", "threat", "force", "vehicle", "calm")})
     entities = [{"entity": "language", "value": lang}]
     return safety.override(Message(data={"text": text, "entities": entities, "intent": {"name": "x"}}))
 
@@ -469,6 +469,18 @@ def test_a_family_member_with_a_weapon_or_threat_is_domestic_violence():
     assert _safety_intent("o meu companheiro esta a bater-me", "pt") == "emergency_domestic"
     assert _safety_intent("mon mari me menace de mort", "fr") == "emergency_domestic"
     assert _safety_intent("شوهرم میگه منو میکشه", "fa") == "emergency_domestic"
+
+
+def test_first_aid_and_the_emergency_department_are_no_cry_for_help():
+    # Portuguese "socorro" and Spanish "auxilio" are cries for help, also inside names of
+    # ordinary things: the calm phrases are taken out first.
+    assert _safety_intent("fui no pronto socorro mes passado e chegou uma conta, tenho que pagar?", "pt") is None
+    assert _safety_intent("onde faço um curso de primeiros socorros?", "pt") is None
+    assert _safety_intent("donde hago un curso de primeros auxilios", "es") is None
+    # The cry itself still is an emergency, also next to a calm phrase.
+    assert _safety_intent("socorro! ele tem uma faca", "pt") == "emergency"
+    assert _safety_intent("socorro, me leva pro pronto socorro, não consigo respirar", "pt") == "emergency"
+    assert _safety_intent("auxilio por favor", "es") == "emergency"
 
 
 def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():

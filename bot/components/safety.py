@@ -88,7 +88,7 @@ class SafetyOverrides(GraphComponent):
     """Override the classifier for messages that must never be misread.
 
     A message with a danger phrase (bot/data/emergency_terms.yml, copied into the model's
-    config at training time), or a word of force together with a vehicle, becomes
+    config at training time; its calm phrases, such as "first aid", are taken out first), or a word of force together with a vehicle, becomes
     `emergency`, or `emergency_domestic` with a domestic-violence phrase, a family member
     together with a threat, or a family member in an emergency the classifier also reads a
     little as violence at home, whatever else it asks: the reply then starts with 112. When
@@ -129,7 +129,7 @@ class SafetyOverrides(GraphComponent):
         # other messages 0.25 or less (a joke, the weather, burnt rice), except threats told
         # as jokes (0.32, 0.41) and wet phones (0.39, 0.50) (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
-                "force": {}, "vehicle": {},
+                "force": {}, "vehicle": {}, "calm": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
                 "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.3,
                 "fallback_threshold": 0.25}
@@ -143,16 +143,21 @@ class SafetyOverrides(GraphComponent):
         self.threat = Lexicon(self.config["threat"])
         self.force = Lexicon(self.config["force"])
         self.vehicle = Lexicon(self.config["vehicle"])
+        # Phrases that hold a danger word but name something ordinary (Portuguese "pronto
+        # socorro", the emergency department, holds "socorro", help!): taken out of the text
+        # before any list is searched, in every language.
+        self.calm = _pattern([t for ts in self.config["calm"].values() for t in ts])
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
         return cls(config)
 
-    @staticmethod
-    def _text_and_language(message: Message) -> tuple[str, str | None]:
+    def _text_and_language(self, message: Message) -> tuple[str, str | None]:
+        """The normalised text, less the calm phrases, and the message's language."""
         lang = next((e["value"] for e in message.get(ENTITIES) or []
                      if e.get("entity") == "language"), None)
-        return normalize(message.get(TEXT) or ""), lang
+        text = normalize(message.get(TEXT) or "")
+        return (self.calm.sub(" ", text) if self.calm else text), lang
 
     def override(self, message: Message) -> str | None:
         text, lang = self._text_and_language(message)
