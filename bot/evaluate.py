@@ -40,9 +40,9 @@ def load_eval(path: Path = EVAL) -> list[dict]:
 
 def eval_sets() -> dict[str, Path]:
     """The development set, looked at while improving the bot; the held-out, short-message,
-    mixed-style, fresh, blind, tenth-, eleventh- and twelfth-session sets, written separately by other
-    authors without the training data (docs/decisions.md says what was changed after their
-    first scores; the blind set's messages were never read while changing the bot)."""
+    mixed-style, fresh, blind, tenth-, eleventh- and twelfth-session sets, written separately
+    by other authors without the training data (docs/decisions.md says what was changed after
+    their first scores; the blind set's messages were never read while changing the bot)."""
     return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT,
             "mixed-style set": MIXED, "fresh set": FRESH, "tenth-session set": TENTH,
             "eleventh-session set": ELEVENTH, "twelfth-session set": TWELFTH, "blind set": BLIND}
