@@ -469,6 +469,9 @@ def test_a_family_member_with_a_weapon_or_threat_is_domestic_violence():
     assert _safety_intent("o meu companheiro esta a bater-me", "pt") == "emergency_domestic"
     assert _safety_intent("mon mari me menace de mort", "fr") == "emergency_domestic"
     assert _safety_intent("شوهرم میگه منو میکشه", "fa") == "emergency_domestic"
+    # A hammer or an axe in a family member's hands, too.
+    assert _safety_intent("mijn ex staat beneden met een hamer en probeert de deur in te slaan", "nl") == "emergency_domestic"
+    assert _safety_intent("mi marido tiene un hacha y grita", "es") == "emergency_domestic"
 
 
 def test_first_aid_and_the_emergency_department_are_no_cry_for_help():
