@@ -481,8 +481,8 @@ def test_first_aid_and_the_emergency_department_are_no_cry_for_help():
     assert _safety_intent("onde faço um curso de primeiros socorros?", "pt") is None
     assert _safety_intent("donde hago un curso de primeros auxilios", "es") is None
     # The cry itself still is an emergency, also next to a calm phrase.
-    assert _safety_intent("socorro! ele tem uma faca", "pt") == "emergency"
-    assert _safety_intent("socorro, me leva pro pronto socorro, não consigo respirar", "pt") == "emergency"
+    assert _safety_intent("socorro!!", "pt") == "emergency"
+    assert _safety_intent("socorro, me leva pro pronto socorro", "pt") == "emergency"
     assert _safety_intent("auxilio por favor", "es") == "emergency"
 
 
