@@ -192,9 +192,25 @@ class DemoBot:
 
     def __init__(self) -> None:
         self.received: list[Any] = []
+        self.finished = 0  # messages whose reply has been sent (or failed)
+
+    def reset(self, timeout: float = 10.0) -> None:
+        """Wait until every received message's reply has been sent (so that one test's
+        replies cannot arrive in the next test's FakeGraph), then forget them."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.finished < len(self.received):
+            time.sleep(0.02)
+        self.received.clear()
+        self.finished = 0
 
     async def __call__(self, message: Any) -> None:
         self.received.append(message)
+        try:
+            await self._answer(message)
+        finally:
+            self.finished += 1
+
+    async def _answer(self, message: Any) -> None:
         out, sender, text = message.output_channel, message.sender_id, message.text or ""
         if "boom" in text:
             raise RuntimeError(f"bot failed on {text!r}")

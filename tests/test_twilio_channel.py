@@ -39,7 +39,7 @@ def rig():
 
 @pytest.fixture
 def tw(rig):
-    rig.bot.received.clear()
+    rig.bot.reset()
     return rig
 
 

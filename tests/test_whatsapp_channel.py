@@ -49,8 +49,8 @@ def rig():
 
 @pytest.fixture
 def wa(rig):
+    rig.bot.reset()  # first: the last test's replies (a button choice's answer) are sent
     rig.graph.reset()
-    rig.bot.received.clear()
     return rig
 
 
