@@ -484,6 +484,10 @@ def test_first_aid_and_the_emergency_department_are_no_cry_for_help():
     assert _safety_intent("socorro!!", "pt") == "emergency"
     assert _safety_intent("socorro, me leva pro pronto socorro", "pt") == "emergency"
     assert _safety_intent("auxilio por favor", "es") == "emergency"
+    # A calm phrase that holds no danger phrase would take out nothing.
+    for lang, phrases in TERMS["calm"].items():
+        for phrase in phrases:
+            assert DANGER.search(normalize(phrase), None), (lang, phrase)
 
 
 def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():
