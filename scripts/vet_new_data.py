@@ -6,8 +6,9 @@
 <file.yml> maps a language code to a list of texts.
 
 phrases: for each proposed danger phrase, the training examples of other intents and the
-non-emergency evaluation messages it would match, as SafetyOverrides matches it (a one-word
-Latin-script phrase only in messages of its own language). A phrase that matches any of them reads an ordinary question as an emergency.
+non-emergency evaluation messages it would match, as SafetyOverrides matches it (calm phrases
+taken out first; a one-word Latin-script phrase only in messages of its own language). A
+phrase that matches any of them reads an ordinary question as an emergency.
 examples: for each proposed training message, the evaluation message most like it (TF-IDF
 cosine over character 2-4-grams); above 0.45 it is too close to keep, or the evaluation
 set would measure a copy of its training data.
@@ -25,7 +26,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from bot.components.safety import Lexicon
+from bot.components.safety import Lexicon, calm_pattern, without_calm
 from bot.evaluate import EMERGENCY, eval_sets, load_eval, refusal_sets, safety_sets
 from bot.normalize import normalize
 from bot.paths import BOT_BUILD
@@ -50,9 +51,13 @@ def phrases(proposed: dict[str, list[str]]) -> int:
     emergencies = {normalize(line[2:]) for block in nlu["nlu"] if block["intent"].startswith(EMERGENCY)
                    for line in block["examples"].splitlines() if line.startswith("- ")}
     by_language = json.loads((BOT_BUILD / "language_examples.json").read_text(encoding="utf-8"))
-    training = [(lang, text) for lang, texts in by_language.items()
+    config = yaml.safe_load((BOT_BUILD / "config.yml").read_text(encoding="utf-8"))
+    safety = next(c for c in config["pipeline"] if c["name"].endswith("SafetyOverrides"))
+    calm_phrases = calm_pattern(safety.get("calm") or {})
+    training = [(lang, without_calm(calm_phrases, text)) for lang, texts in by_language.items()
                 for text in map(normalize, texts) if text not in emergencies]
-    calm = [(name, item) for name, item in evaluation_messages()
+    calm = [(name, item, without_calm(calm_phrases, normalize(item["text"])))
+            for name, item in evaluation_messages()
             if EMERGENCY not in (item.get("topic"), item.get("kind"))]
     flagged = 0
     for lang, terms in proposed.items():
@@ -60,8 +65,8 @@ def phrases(proposed: dict[str, list[str]]) -> int:
             # every language known, so a one-word term is looked for in its own language only
             lexicon = Lexicon({**{code: [] for code in by_language}, lang: [term]})
             found = [text for text_lang, text in training if lexicon.search(text, text_lang)]
-            found += [_shown(name, item["text"]) for name, item in calm
-                      if lexicon.search(normalize(item["text"]), item["lang"])]
+            found += [_shown(name, item["text"]) for name, item, text in calm
+                      if lexicon.search(text, item["lang"])]
             if found:
                 flagged += 1
                 print(f"{lang} {term!r}: {len(found)} match(es), e.g. {found[0][:120]}")

@@ -54,6 +54,16 @@ def _pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile("|".join(parts)) if parts else None
 
 
+def calm_pattern(calm: dict[str, list[str]]) -> re.Pattern | None:
+    """One pattern for the calm phrases of every language (`calm:` in emergency_terms.yml)."""
+    return _pattern([t for ts in calm.values() for t in ts])
+
+
+def without_calm(calm: re.Pattern | None, text: str) -> str:
+    """The normalised text less its calm phrases, as every list is searched."""
+    return calm.sub(" ", text) if calm else text
+
+
 class Lexicon:
     """Danger phrases per language. A one-word Latin-script term is matched only in messages
     of its own language (English "gun" is Turkish "gün" once accents are folded); phrases of
@@ -146,7 +156,7 @@ class SafetyOverrides(GraphComponent):
         # Phrases that hold a danger word but name something ordinary (Portuguese "pronto
         # socorro", the emergency department, holds "socorro", help!): taken out of the text
         # before any list is searched, in every language.
-        self.calm = _pattern([t for ts in self.config["calm"].values() for t in ts])
+        self.calm = calm_pattern(self.config["calm"])
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
@@ -156,8 +166,7 @@ class SafetyOverrides(GraphComponent):
         """The normalised text, less the calm phrases, and the message's language."""
         lang = next((e["value"] for e in message.get(ENTITIES) or []
                      if e.get("entity") == "language"), None)
-        text = normalize(message.get(TEXT) or "")
-        return (self.calm.sub(" ", text) if self.calm else text), lang
+        return without_calm(self.calm, normalize(message.get(TEXT) or "")), lang
 
     def override(self, message: Message) -> str | None:
         text, lang = self._text_and_language(message)
