@@ -535,7 +535,7 @@ def test_an_emergency_naming_family_that_the_classifier_also_reads_as_violence_a
     assert _safety_process(collapse, "en", leaning).get("intent")["name"] == "emergency_domestic"
 
 
-def test_a_short_message_the_bot_would_not_answer_is_an_emergency_when_the_classifier_half_sees_one():
+def test_a_short_message_is_an_emergency_when_the_classifier_partly_reads_one():
     # No danger phrase; the classifier's first reading is out of scope, its second an emergency.
     text = "il y a un bruit bizarre en bas dans le noir je suis seule avec ma fille"
     leaning = {"out_of_scope": 0.55, "emergency": 0.35, "faq__shelter__where_can_i_sleep": 0.1}
@@ -543,13 +543,17 @@ def test_a_short_message_the_bot_would_not_answer_is_an_emergency_when_the_class
     unsure = {"nlu_fallback": 0.25, "faq__medical_care__costs": 0.17, "emergency_domestic": 0.18,
               "emergency": 0.14}
     assert _safety_process(text, "fr", unsure).get("intent")["name"] == "emergency"
-    # A trace of emergency is not enough (a joke when bored scored 0.25), and neither is a
-    # question the bot would answer.
-    for share in (0.1, 0.25):
+    # Read first as a question: 112, then that question's answer, since it was really asked.
+    answered = {"faq__shelter__where_can_i_sleep": 0.6, "emergency": 0.3, "out_of_scope": 0.1}
+    message = _safety_process(text, "fr", answered)
+    assert message.get("intent")["name"] == "emergency"
+    assert _also_asked(message) == "faq__shelter__where_can_i_sleep"
+    # A trace of emergency is not enough (a joke when bored scored 0.23), with either reading.
+    for share in (0.1, 0.2):
         faint = {"out_of_scope": 0.95 - share, "emergency": share, "faq__shelter__where_can_i_sleep": 0.05}
         assert _safety_process(text, "fr", faint).get("intent")["name"] == "out_of_scope"
-    answered = {"faq__shelter__where_can_i_sleep": 0.6, "emergency": 0.3, "out_of_scope": 0.1}
-    assert _safety_process(text, "fr", answered).get("intent")["name"] == "faq__shelter__where_can_i_sleep"
+        faint = {"faq__shelter__where_can_i_sleep": 0.95 - share, "emergency": share, "out_of_scope": 0.05}
+        assert _safety_process(text, "fr", faint).get("intent")["name"] == "faq__shelter__where_can_i_sleep"
     # A long story stays "not sure", as a story the classifier reads as an emergency does.
     story = " ".join([text] * 4)
     assert _safety_process(story, "fr", leaning).get("intent")["name"] == "out_of_scope"

@@ -17,7 +17,6 @@ from bot.components.language import EXPLICIT
 from bot.normalize import normalize
 
 EMERGENCY, DOMESTIC, CHOOSE_LANGUAGE = "emergency", "emergency_domestic", "choose_language"
-OUT_OF_SCOPE = "out_of_scope"
 # Not an intent: what override() returns for a long message that only the classifier read as
 # an emergency.
 STORY = "story"
@@ -105,9 +104,10 @@ class SafetyOverrides(GraphComponent):
     reply then starts with 112. When the classifier also saw a question, it is kept as the
     `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy). What the
     classifier alone reads as an emergency stays one in a short message; a long one without a
-    danger phrase is a story, answered as the question it asks. A short message the bot would
-    not answer, which the classifier reads partly as an emergency (`emergency_share`), becomes
-    one. A message that only names a language becomes `choose_language`.
+    danger phrase is a story, answered as the question it asks. A short message the classifier
+    reads partly as an emergency (`emergency_share`) becomes one, and the question it was read
+    as, if really asked, is answered after 112. A message that only names a language becomes
+    `choose_language`.
     """
 
     @staticmethod
@@ -131,17 +131,18 @@ class SafetyOverrides(GraphComponent):
         # the classifier gives that at least this much, with no word from the threat list
         # ("my dad smashing my mum's head on the wall"). On the evaluation sets such messages
         # scored 0.19 and 0.44; other emergencies naming family 0.01 or less (docs/decisions.md).
-        # `emergency_share`: a message of at most `story_words` words that the bot would answer
-        # with "not sure" (out of scope, or under the fallback threshold) is an emergency when
-        # the classifier gives the two emergency intents together at least this much. Missing
-        # an emergency costs more than 112 before a "not sure". On the evaluation sets, with
-        # the eleventh session's data, the one emergency only this rule catches scored 0.34;
-        # other messages 0.25 or less (a joke, the weather, burnt rice), except threats told
-        # as jokes (0.32, 0.41) and wet phones (0.39, 0.50) (docs/decisions.md).
+        # `emergency_share`: a message of at most `story_words` words is an emergency when the
+        # classifier gives the two emergency intents together at least this much, whatever it
+        # read first. Missing an emergency costs more than 112 before an answer or a "not sure".
+        # On the evaluation sets, with the thirteenth session's data, the emergencies only this
+        # rule catches scored 0.27 (an allergic reaction told in Arabizi, read as a question),
+        # 0.34 and 0.41; other messages 0.25 or less (a joke, the weather, burnt rice), except
+        # a threat told as a joke (0.25) and an employer's threat over unpaid wages (0.35,
+        # answered after 112) (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
                 "force": {}, "vehicle": {}, "calm": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
-                "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.3,
+                "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.25,
                 "fallback_threshold": 0.25}
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -185,11 +186,8 @@ class SafetyOverrides(GraphComponent):
         elif not danger:
             if message.get(EXPLICIT):
                 return CHOOSE_LANGUAGE
-            # A short message the bot would not answer that the classifier reads partly as an
-            # emergency (`emergency_share`).
-            unanswered = intent in (OUT_OF_SCOPE, DEFAULT_NLU_FALLBACK_INTENT_NAME)
-            if not (unanswered and short
-                    and self._share(message, EMERGENCY, DOMESTIC) >= self.config["emergency_share"]):
+            # A short message the classifier reads partly as an emergency (`emergency_share`).
+            if not (short and self._share(message, EMERGENCY, DOMESTIC) >= self.config["emergency_share"]):
                 return None
         if intent == DOMESTIC or (self._share(message, DOMESTIC) >= self.config["domestic_share"]
                                   and self.family.search(text, lang)):
