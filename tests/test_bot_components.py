@@ -437,8 +437,8 @@ def test_the_language_model_gives_the_probabilities_of_its_naive_bayes(tmp_path)
 def _safety_intent(text: str, lang: str) -> str | None:
     from bot.components.safety import SafetyOverrides
 
-    safety = SafetyOverrides({kind: TERMS[kind] for kind in
-                              ("danger", "domestic", "family", "threat", "force", "vehicle", "calm")})
+    safety = SafetyOverrides({kind: TERMS[kind] for kind in ("danger", "domestic", "self_harm", "family",
+                                                             "threat", "force", "vehicle", "calm")})
     entities = [{"entity": "language", "value": lang}]
     return safety.override(Message(data={"text": text, "entities": entities, "intent": {"name": "x"}}))
 
@@ -474,7 +474,7 @@ def test_a_family_member_with_a_weapon_or_threat_is_domestic_violence():
     assert _safety_intent("mi marido tiene un hacha y grita", "es") == "emergency_domestic"
 
 
-def test_first_aid_and_the_emergency_department_are_no_cry_for_help():
+def test_phrases_naming_ordinary_things_are_no_cry_for_help():
     # Portuguese "socorro" and Spanish "auxilio" are cries for help, also inside names of
     # ordinary things: the calm phrases are taken out first.
     assert _safety_intent("fui no pronto socorro mes passado e chegou uma conta, tenho que pagar?", "pt") is None
@@ -484,10 +484,16 @@ def test_first_aid_and_the_emergency_department_are_no_cry_for_help():
     assert _safety_intent("socorro!!", "pt") == "emergency"
     assert _safety_intent("socorro, me leva pro pronto socorro", "pt") == "emergency"
     assert _safety_intent("auxilio por favor", "es") == "emergency"
-    # A calm phrase that holds no danger phrase would take out nothing.
+    # Not wanting to live here or on the street is about a place; wanting to die is not.
+    assert _safety_intent("i dont want to live on the street anymore, where can i sleep", "en") is None
+    assert _safety_intent("ik wil doodgewoon een huisarts", "nl") is None
+    assert _safety_intent("i dont want to live in this world anymore", "en") == "emergency"
+    assert _safety_intent("ik wil dood", "nl") == "emergency"
+    # A calm phrase that holds no danger or self-harm phrase would take out nothing.
+    self_harm = Lexicon(TERMS["self_harm"])
     for lang, phrases in TERMS["calm"].items():
         for phrase in phrases:
-            assert DANGER.search(normalize(phrase), None), (lang, phrase)
+            assert DANGER.search(normalize(phrase), None) or self_harm.search(normalize(phrase), None), (lang, phrase)
 
 
 def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():
