@@ -28,6 +28,7 @@ ELEVENTH = ROOT / "tests" / "eval" / "eleventh"
 TWELFTH = ROOT / "tests" / "eval" / "twelfth"
 THIRTEENTH = ROOT / "tests" / "eval" / "thirteenth"
 SAFETY_TENTH = ROOT / "tests" / "eval" / "safety2"
+SAFETY_THIRTEENTH = ROOT / "tests" / "eval" / "safety3"
 OTHER_RIGHTS = ROOT / "tests" / "eval" / "rights"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
@@ -59,10 +60,12 @@ def refusal_sets() -> dict[str, Path]:
 
 
 def safety_sets() -> dict[str, Path]:
-    """Emergencies told in one's own words, with near misses: the sixth session's set, and
-    the tenth session's, over twelve more kinds of emergency (docs/decisions.md says what
-    was changed after its first score)."""
-    return {"safety set": SAFETY, "tenth-session safety set": SAFETY_TENTH}
+    """Emergencies told in one's own words, with near misses: the sixth session's set, the
+    tenth session's, over twelve more kinds of emergency, and the thirteenth session's, most
+    told without the obvious words (docs/decisions.md says what was changed after their
+    first scores)."""
+    return {"safety set": SAFETY, "tenth-session safety set": SAFETY_TENTH,
+            "thirteenth-session safety set": SAFETY_THIRTEENTH}
 
 
 def topic_of(intent: str | None) -> str:
