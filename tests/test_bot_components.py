@@ -514,7 +514,8 @@ def _safety_process(text: str, lang: str, own: dict[str, float]) -> Message:
     from bot.components.classifier import OWN_CONFIDENCE
     from bot.components.safety import SafetyOverrides
 
-    safety = SafetyOverrides({**{kind: TERMS[kind] for kind in ("danger", "domestic", "family", "threat")},
+    safety = SafetyOverrides({**{kind: TERMS[kind] for kind in ("danger", "domestic", "family", "threat",
+                                                                "device", "broken")},
                               "domestic_question": "faq__reporting_crime__domestic_violence"})
     ranking = [{"name": name, "confidence": value} for name, value in sorted(own.items(), key=lambda x: -x[1])]
     message = Message(data={"text": text, "entities": [{"entity": "language", "value": lang}],
@@ -563,6 +564,21 @@ def test_a_short_message_is_an_emergency_when_the_classifier_partly_reads_one():
     # A long story stays "not sure", as a story the classifier reads as an emergency does.
     story = " ".join([text] * 4)
     assert _safety_process(story, "fr", leaning).get("intent")["name"] == "out_of_scope"
+
+
+def test_a_phone_that_no_longer_works_is_no_emergency_unless_a_phrase_or_a_family_word_says_so():
+    # The classifier reads phones fallen into water as drowning.
+    drowning = {"emergency": 0.7, "out_of_scope": 0.25, "faq__shelter__where_can_i_sleep": 0.05}
+    for text, lang in [("mon samsung est tombé dans l'eau il s'allume plus, le riz ca marche?", "fr"),
+                       ("تليفوني وقع في الميه ومبقاش بيشحن، اعمل ايه", "ar"),
+                       ("گوشیم افتاد تو آب و روشن نمیشه", "fa")]:
+        assert _safety_process(text, lang, drowning).get("intent")["name"] == "out_of_scope", text
+    # Without the word about the phone not working, or with a family word or a danger phrase,
+    # the emergency stands.
+    for text, lang in [("mon telephone est tombe dans l'eau avec moi", "fr"),
+                       ("my son fell in the water and my phone wont turn on", "en"),
+                       ("he has a knife and my phone is almost out of charge", "en")]:
+        assert _safety_process(text, lang, drowning).get("intent")["name"] == "emergency", text
 
 
 def _also_asked(message: Message) -> str | None:

@@ -104,7 +104,8 @@ class SafetyOverrides(GraphComponent):
     reply then starts with 112. When the classifier also saw a question, it is kept as the
     `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy). What the
     classifier alone reads as an emergency stays one in a short message; a long one without a
-    danger phrase is a story, answered as the question it asks. A short message the classifier
+    danger phrase is a story, answered as the question it asks, and so is a message about a
+    phone that no longer works (`device` and `broken`). A short message the classifier
     reads partly as an emergency (`emergency_share`) becomes one, and the question it was read
     as, if really asked, is answered after 112. A message that only names a language becomes
     `choose_language`.
@@ -140,7 +141,7 @@ class SafetyOverrides(GraphComponent):
         # a threat told as a joke (0.25) and an employer's threat over unpaid wages (0.35,
         # answered after 112) (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
-                "force": {}, "vehicle": {}, "calm": {},
+                "force": {}, "vehicle": {}, "device": {}, "broken": {}, "calm": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
                 "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.25,
                 "fallback_threshold": 0.25}
@@ -154,6 +155,8 @@ class SafetyOverrides(GraphComponent):
         self.threat = Lexicon(self.config["threat"])
         self.force = Lexicon(self.config["force"])
         self.vehicle = Lexicon(self.config["vehicle"])
+        self.device = Lexicon(self.config["device"])
+        self.broken = Lexicon(self.config["broken"])
         # Phrases that hold a danger word but name something ordinary (Portuguese "pronto
         # socorro", the emergency department, holds "socorro", help!): taken out of the text
         # before any list is searched, in every language.
@@ -180,14 +183,19 @@ class SafetyOverrides(GraphComponent):
         danger = bool(self_harm or self.danger.search(text, lang) or (
             self.force.search(text, lang) and self.vehicle.search(text, lang)))
         short = len(text.split()) <= self.config["story_words"]
+        # A phone that no longer works ("fell in the water, it won't turn on"), with no danger
+        # phrase and no family word, is about the phone, whatever the classifier read.
+        device = not danger and bool(self.device.search(text, lang) and self.broken.search(text, lang)
+                                     and not self.family.search(text, lang))
         if intent in (EMERGENCY, DOMESTIC):
-            if not danger and not short:
+            if not danger and (device or not short):
                 return STORY
         elif not danger:
             if message.get(EXPLICIT):
                 return CHOOSE_LANGUAGE
             # A short message the classifier reads partly as an emergency (`emergency_share`).
-            if not (short and self._share(message, EMERGENCY, DOMESTIC) >= self.config["emergency_share"]):
+            if device or not (short and self._share(message, EMERGENCY, DOMESTIC)
+                              >= self.config["emergency_share"]):
                 return None
         if intent == DOMESTIC or (self._share(message, DOMESTIC) >= self.config["domestic_share"]
                                   and self.family.search(text, lang)):
