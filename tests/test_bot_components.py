@@ -530,9 +530,12 @@ def test_an_emergency_naming_family_that_the_classifier_also_reads_as_violence_a
     assert _safety_process(text, "en", some).get("intent")["name"] == "emergency_domestic"
     none = {"emergency": 0.97, "emergency_domestic": 0.01, "out_of_scope": 0.02}
     assert _safety_process(text, "en", none).get("intent")["name"] == "emergency"
-    # Without a family member it stays a plain emergency, however the classifier leans.
+    # Without a family member it stays a plain emergency, unless the classifier reads it
+    # almost as much as violence at home as as another emergency.
     stranger = "a man smashing the door with a hammer"
     assert _safety_process(stranger, "en", some).get("intent")["name"] == "emergency"
+    half = {"emergency": 0.52, "emergency_domestic": 0.45, "out_of_scope": 0.03}
+    assert _safety_process(stranger, "en", half).get("intent")["name"] == "emergency_domestic"
     # A danger phrase with family, when the classifier saw a question, is domestic only if
     # the classifier gave violence at home its share.
     collapse = "my brother collapsed and is not breathing"

@@ -132,6 +132,11 @@ class SafetyOverrides(GraphComponent):
         # the classifier gives that at least this much, with no word from the threat list
         # ("my dad smashing my mum's head on the wall"). On the evaluation sets such messages
         # scored 0.19 and 0.44; other emergencies naming family 0.01 or less (docs/decisions.md).
+        # `domestic_share_alone`: the same without a family word ("il a pris un couteau il dit
+        # qu'il va me tuer, je suis enfermée dans la chambre": 0.50). Veilig Thuis next to 112
+        # costs a stranger's victim one line: on the evaluation sets, the other emergencies
+        # above 0.4 were two knife threats that read as violence at home (0.46, 0.48), a man
+        # with a knife in a porch (0.44) and an assault in a doorway (0.48) (docs/decisions.md).
         # `emergency_share`: a message of at most `story_words` words is an emergency when the
         # classifier gives the two emergency intents together at least this much, whatever it
         # read first. Missing an emergency costs more than 112 before an answer or a "not sure".
@@ -143,7 +148,8 @@ class SafetyOverrides(GraphComponent):
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
                 "force": {}, "vehicle": {}, "device": {}, "broken": {}, "calm": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
-                "story_words": 25, "domestic_share": 0.1, "emergency_share": 0.25,
+                "story_words": 25, "domestic_share": 0.1, "domestic_share_alone": 0.4,
+                "emergency_share": 0.25,
                 "fallback_threshold": 0.25}
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -197,8 +203,9 @@ class SafetyOverrides(GraphComponent):
             if device or not (short and self._share(message, EMERGENCY, DOMESTIC)
                               >= self.config["emergency_share"]):
                 return None
-        if intent == DOMESTIC or (self._share(message, DOMESTIC) >= self.config["domestic_share"]
-                                  and self.family.search(text, lang)):
+        domestic = self._share(message, DOMESTIC)
+        if intent == DOMESTIC or domestic >= self.config["domestic_share_alone"] or (
+                domestic >= self.config["domestic_share"] and self.family.search(text, lang)):
             return DOMESTIC
         return EMERGENCY
 
