@@ -56,16 +56,16 @@ def phrases(proposed: dict[str, list[str]]) -> int:
     calm_phrases = calm_pattern(safety.get("calm") or {})
     training = [(lang, without_calm(calm_phrases, text)) for lang, texts in by_language.items()
                 for text in map(normalize, texts) if text not in emergencies]
-    calm = [(name, item, without_calm(calm_phrases, normalize(item["text"])))
-            for name, item in evaluation_messages()
-            if EMERGENCY not in (item.get("topic"), item.get("kind"))]
+    ordinary = [(name, item, without_calm(calm_phrases, normalize(item["text"])))
+                for name, item in evaluation_messages()
+                if EMERGENCY not in (item.get("topic"), item.get("kind"))]
     flagged = 0
     for lang, terms in proposed.items():
         for term in terms:
             # every language known, so a one-word term is looked for in its own language only
             lexicon = Lexicon({**{code: [] for code in by_language}, lang: [term]})
             found = [text for text_lang, text in training if lexicon.search(text, text_lang)]
-            found += [_shown(name, item["text"]) for name, item, text in calm
+            found += [_shown(name, item["text"]) for name, item, text in ordinary
                       if lexicon.search(text, item["lang"])]
             if found:
                 flagged += 1

@@ -99,8 +99,9 @@ class SafetyOverrides(GraphComponent):
     A message with a danger phrase (bot/data/emergency_terms.yml, copied into the model's config
     at training time; its calm phrases, such as "first aid", are taken out first), or a word of
     force together with a vehicle, becomes `emergency`, or `emergency_domestic` with a
-    domestic-violence phrase, a family member together with a threat, or a family member in an
-    emergency the classifier also reads a little as violence at home, whatever else it asks: the
+    domestic-violence phrase, a family member together with a threat, a family member in an
+    emergency the classifier also reads a little as violence at home, or an emergency it reads
+    nearly half as violence at home, whatever else it asks: the
     reply then starts with 112. When the classifier also saw a question, it is kept as the
     `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy). What the
     classifier alone reads as an emergency stays one in a short message; a long one without a
