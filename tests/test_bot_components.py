@@ -131,6 +131,20 @@ def test_the_danger_lexicon_matches_exactly_where_one_of_its_terms_does():
             assert DANGER.search(text, None) is _found(text), text
 
 
+def test_the_longest_term_matches_where_one_term_begins_another():
+    # The calm phrases are cut out of a message whole: "pronto socorro", not "pronto".
+    from bot.components.safety import _pattern
+
+    pattern = _pattern(["pronto", "pronto socorro", "pronto-socorro", "ab", "abcd", "\u0645\u0648", "\u0645\u0648\u0633"])
+    assert pattern.search("fui no pronto socorro ontem").group() == "pronto socorro"
+    assert pattern.search("fui no pronto-socorro").group() == "pronto-socorro"
+    assert pattern.search("os pronto socorros").group() == "pronto socorro"
+    # A term under four letters stays a whole word; a longer one may take an ending.
+    assert pattern.search("x abcde").group() == "abcd" and pattern.search("x ab.").group() == "ab"
+    assert not pattern.search("x abce")
+    assert pattern.search("\u0645\u0648\u0633\u064a").group() == "\u0645\u0648\u0633"
+
+
 def test_a_phrase_of_several_words_is_matched_in_every_language_but_its_close_neighbour():
     lexicon = Lexicon({"es": ["me pega"], "pt": ["me bate"], "en": ["hits me"], "nl": []})
     assert lexicon.search("mi marido me pega todos los dias", "es")

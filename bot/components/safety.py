@@ -26,8 +26,29 @@ ALSO_ASKED = "also_asked"
 SELF_HARM = "self_harm_phrase"
 
 
-def _alternatives(escaped: set[str]) -> str:
-    return "|".join(sorted(escaped, key=len, reverse=True))
+def _alternatives(terms: set[str]) -> str:
+    """The terms as one regex shaped like a trie: common beginnings written once, so the
+    engine tries one branch per next character instead of every term in turn (over 4,000
+    danger phrases took 0.5 ms per message as a flat list of alternatives). A term that is
+    the beginning of a longer one makes the rest optional, and optional parts are greedy, so
+    the longest term matches, as with a list sorted longest first."""
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(char) + branch(rest) for char, rest in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        group = "|".join(alternatives)
+        if "" in node:
+            return f"(?:{group})?"
+        return group if len(alternatives) == 1 else f"(?:{group})"
+
+    return branch(trie)
 
 
 def _pattern(terms: list[str]) -> re.Pattern | None:
@@ -41,11 +62,10 @@ def _pattern(terms: list[str]) -> re.Pattern | None:
     millisecond per message)."""
     arabic, latin, short = set(), set(), set()
     for term in {normalize(t) for t in terms if t.strip()}:
-        escaped = re.escape(term)
         if re.search(r"[\u0600-\u06ff]", term):
-            arabic.add(escaped)
+            arabic.add(term)
         else:
-            (short if len(term) < 4 else latin).add(escaped)
+            (short if len(term) < 4 else latin).add(term)
     words = [alternatives for alternatives in (
         _alternatives(latin), short and rf"(?:{_alternatives(short)})(?!\w)") if alternatives]
     parts = [rf"(?<!\w)(?:{'|'.join(words)})"] if words else []
