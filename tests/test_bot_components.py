@@ -401,7 +401,7 @@ def test_a_long_story_read_as_another_topic_is_answered_from_the_topic_of_its_ne
 
     def read(text, nearest):
         classifier.neighbours.nearest.return_value = nearest
-        return [r["name"] for r in classifier._second_reading(text, ranking, vector)][:2]
+        return [r["name"] for r in classifier._second_reading(text, ranking, vector)[0]][:2]
 
     dentists = ["faq__medical_care__dentist", "faq__medical_care__costs", "faq__shelter__womens_shelter"]
     # Two of the three nearest are medical care: the medical question the regression ranks best.
@@ -524,8 +524,8 @@ def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():
     assert _safety_intent("ik werd gedwongen van mijn baas om te werken", None) is None
 
 
-def _safety_process(text: str, lang: str, own: dict[str, float]) -> Message:
-    from bot.components.classifier import OWN_CONFIDENCE
+def _safety_process(text: str, lang: str, own: dict[str, float], nearest: list[str] | None = None) -> Message:
+    from bot.components.classifier import NEAREST, OWN_CONFIDENCE
     from bot.components.safety import SafetyOverrides
 
     safety = SafetyOverrides({**{kind: TERMS[kind] for kind in ("danger", "domestic", "family", "threat",
@@ -533,7 +533,8 @@ def _safety_process(text: str, lang: str, own: dict[str, float]) -> Message:
                               "domestic_question": "faq__reporting_crime__domestic_violence"})
     ranking = [{"name": name, "confidence": value} for name, value in sorted(own.items(), key=lambda x: -x[1])]
     message = Message(data={"text": text, "entities": [{"entity": "language", "value": lang}],
-                            "intent": ranking[0], "intent_ranking": ranking, OWN_CONFIDENCE: own})
+                            "intent": ranking[0], "intent_ranking": ranking, OWN_CONFIDENCE: own,
+                            NEAREST: nearest})
     return safety.process([message])[0]
 
 
@@ -736,3 +737,17 @@ def test_a_long_story_read_as_an_emergency_by_the_classifier_alone_is_answered_a
     assert _safety_process("he fell and does not move", "en", own).get("intent")["name"] == "emergency"
     long_danger = story.replace("two months ago I fell", "right now he is not breathing, he fell")
     assert _safety_process(long_danger, "en", own).get("intent")["name"] == "emergency"
+
+
+def test_a_long_message_told_like_the_emergency_examples_stays_an_emergency():
+    # No danger phrase, more than 25 words: a story, unless an emergency is among the training
+    # examples nearest to it.
+    text = ("mon pere tire ma petite soeur par les cheveux il dit qu il va la jeter par la fenetre "
+            "elle a 12 ans on est au 4eme")
+    assert len(text.split()) > 25
+    own = {"emergency_domestic": 0.9, "faq__school__turning_18": 0.06, "out_of_scope": 0.04}
+    told_like_one = ["emergency_domestic", "out_of_scope", "faq__school__turning_18"]
+    assert _safety_process(text, "fr", own, told_like_one).get("intent")["name"] == "emergency_domestic"
+    like_questions = ["out_of_scope", "faq__school__turning_18", "faq__medical_care__see_a_gp"]
+    assert _safety_process(text, "fr", own, like_questions).get("intent")["name"] == "faq__school__turning_18"
+    assert _safety_process(text, "fr", own, None).get("intent")["name"] == "faq__school__turning_18"

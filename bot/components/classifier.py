@@ -23,6 +23,10 @@ from bot.components.vectors import (Neighbours, RowCounter, fit_one_vs_rest, is_
                                    ovr_probabilities)
 
 OWN_CONFIDENCE = "intent_model_confidence"
+# Set on every message when the model keeps its training examples: the intents of the
+# `neighbours` examples nearest to it, for SafetyOverrides (a long story told like an
+# emergency's examples is one).
+NEAREST = "nearest_examples"
 OUT_OF_SCOPE = "out_of_scope"
 
 
@@ -169,7 +173,10 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         for message, text, row, own_row, vector in zip(messages, texts, weighted, own, vectors):
             order = row.argsort()[::-1][: self.config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
-            ranking = self._second_reading(text, ranking, vector)
+            ranking, nearest = self._second_reading(text, ranking, vector)
+            if nearest is None and vector is not None and self.neighbours is not None:
+                nearest = self._nearest(vector)
+            message.set(NEAREST, nearest)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             # For SafetyOverrides only (not part of the parse result): whether a question was
@@ -178,33 +185,37 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         return messages
 
     def _second_reading(self, text: str, ranking: list[dict],
-                        vector: tuple[np.ndarray, np.ndarray] | None) -> list[dict]:
+                        vector: tuple[np.ndarray, np.ndarray] | None
+                        ) -> tuple[list[dict], list[str] | None]:
         """The ranking, unless the training examples nearest to the message overrule it: a
         question is out of scope when `out_of_scope_votes` of the `neighbours` nearest are;
         a message of more than `story_words` words that it reads as out of scope or as a
         question of another topic is answered from the topic `topic_votes` of them share,
         with that topic's best-ranked question (a long story whose many other words pull the
         regression away; docs/decisions.md). The overruling intent comes first with
-        confidence 1, the regression's ranking after it."""
+        confidence 1, the regression's ranking after it. Also returns the nearest examples'
+        intents when it looked them up."""
         c, first = self.config, ranking[0]["name"]
         if self.neighbours is None or vector is None:
-            return ranking
+            return ranking, None
         nearest = None
         if first.startswith("faq__") and c["out_of_scope_votes"]:
             nearest = self._nearest(vector)
             if nearest.count(OUT_OF_SCOPE) >= c["out_of_scope_votes"]:
                 return [{"name": OUT_OF_SCOPE, "confidence": 1.0},
-                        *(r for r in ranking if r["name"] != OUT_OF_SCOPE)]
+                        *(r for r in ranking if r["name"] != OUT_OF_SCOPE)], nearest
         if ((first == OUT_OF_SCOPE or first.startswith("faq__")) and c["topic_votes"]
                 and len(text.split()) > c["story_words"]):
-            topics = [self.topic_of(name) for name in nearest or self._nearest(vector)]
+            nearest = nearest or self._nearest(vector)
+            topics = [self.topic_of(name) for name in nearest]
             for topic in sorted(set(topics), key=topics.count, reverse=True):
                 if (topic.startswith("faq__") and topics.count(topic) >= c["topic_votes"]
                         and topic != self.topic_of(first)):
                     best = next((r for r in ranking if self.topic_of(r["name"]) == topic), None)
                     if best is not None:
-                        return [{**best, "confidence": 1.0}, *(r for r in ranking if r is not best)]
-        return ranking
+                        return [{**best, "confidence": 1.0},
+                                *(r for r in ranking if r is not best)], nearest
+        return ranking, nearest
 
     def _nearest(self, vector: tuple[np.ndarray, np.ndarray]) -> list[str]:
         """The intents of the `neighbours` training examples nearest to a message's row."""

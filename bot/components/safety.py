@@ -12,7 +12,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.classifier import OWN_CONFIDENCE
+from bot.components.classifier import NEAREST, OWN_CONFIDENCE
 from bot.components.language import EXPLICIT
 from bot.normalize import normalize
 
@@ -125,7 +125,8 @@ class SafetyOverrides(GraphComponent):
     reply then starts with 112. When the classifier also saw a question, it is kept as the
     `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy). What the
     classifier alone reads as an emergency stays one in a short message; a long one without a
-    danger phrase is a story, answered as the question it asks, and so is a message about a
+    danger phrase is a story, answered as the question it asks, unless a training example
+    of an emergency is among those nearest to it (`story_votes`), and so is a message about a
     phone that no longer works (`device` and `broken`). A short message the classifier
     reads partly as an emergency (`emergency_share`) becomes one, and the question it was read
     as, if really asked, is answered after 112. A message that only names a language becomes
@@ -149,6 +150,12 @@ class SafetyOverrides(GraphComponent):
         # under `fallback_threshold` (FallbackClassifier's). On the evaluation sets every such
         # message over 25 words was a story about an earlier fall, pain or fear, and every
         # emergency the classifier alone caught had 18 words or fewer (docs/decisions.md).
+        # `story_votes`: ... unless at least this many of the training examples nearest to it
+        # (the classifier's `neighbours`) are emergencies: told like one, it is one. On the
+        # evaluation sets with the thirteenth session's data, 10 of the 11 long emergencies
+        # the classifier alone read had 1 to 3 emergencies among their 3 nearest; the 8 long
+        # stories about an earlier fall, pain or fear had none (docs/decisions.md). 0 turns
+        # it off.
         # `domestic_share`: an emergency that names a family member is violence at home when
         # the classifier gives that at least this much, with no word from the threat list
         # ("my dad smashing my mum's head on the wall"). On the evaluation sets such messages
@@ -169,7 +176,7 @@ class SafetyOverrides(GraphComponent):
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
                 "force": {}, "vehicle": {}, "device": {}, "broken": {}, "calm": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
-                "story_words": 25, "domestic_share": 0.1, "domestic_share_alone": 0.4,
+                "story_words": 25, "story_votes": 1, "domestic_share": 0.1, "domestic_share_alone": 0.4,
                 "emergency_share": 0.25,
                 "fallback_threshold": 0.25}
 
@@ -215,7 +222,7 @@ class SafetyOverrides(GraphComponent):
         device = not danger and bool(self.device.search(text, lang) and self.broken.search(text, lang)
                                      and not self.family.search(text, lang))
         if intent in (EMERGENCY, DOMESTIC):
-            if not danger and (device or not short):
+            if not danger and (device or not (short or self._told_like_one(message))):
                 return STORY
         elif not danger:
             if message.get(EXPLICIT):
@@ -229,6 +236,13 @@ class SafetyOverrides(GraphComponent):
                 domestic >= self.config["domestic_share"] and self.family.search(text, lang)):
             return DOMESTIC
         return EMERGENCY
+
+    def _told_like_one(self, message: Message) -> bool:
+        """Whether `story_votes` of the training examples nearest to the message are
+        emergencies."""
+        votes = self.config["story_votes"]
+        nearest = message.get(NEAREST) or []
+        return bool(votes) and sum(name in (EMERGENCY, DOMESTIC) for name in nearest) >= votes
 
     @staticmethod
     def _share(message: Message, *intents: str) -> float:
