@@ -751,3 +751,21 @@ def test_a_long_message_told_like_the_emergency_examples_stays_an_emergency():
     like_questions = ["out_of_scope", "faq__school__turning_18", "faq__medical_care__see_a_gp"]
     assert _safety_process(text, "fr", own, like_questions).get("intent")["name"] == "faq__school__turning_18"
     assert _safety_process(text, "fr", own, None).get("intent")["name"] == "faq__school__turning_18"
+
+
+def test_a_message_whose_nearest_examples_are_all_emergencies_is_one():
+    # No danger phrase; the classifier reads it as out of scope, a little as an emergency.
+    text = "mi papa esta sentao blanco como gris sudando frio, dice q le aprieta el pecho y le duele la mandibula"
+    own = {"out_of_scope": 0.95, "emergency": 0.03, "faq__medical_care__emergency": 0.02}
+    emergencies = ["emergency", "emergency", "emergency_domestic"]
+    assert _safety_process(text, "es", own, emergencies).get("intent")["name"] == "emergency"
+    # Two of three is not enough, and nor is a classifier that gives no emergency share at all.
+    some = ["emergency", "emergency", "faq__medical_care__emergency"]
+    assert _safety_process(text, "es", own, some).get("intent")["name"] == "out_of_scope"
+    none = {"out_of_scope": 0.995, "faq__medical_care__emergency": 0.005}
+    assert _safety_process(text, "es", none, emergencies).get("intent")["name"] == "out_of_scope"
+    # Read first as a question, it is an emergency too (the question follows 112 if really asked).
+    asked = {"faq__reporting_crime__someone_reports": 0.7, "faq__reporting_crime__human_trafficking": 0.28,
+             "emergency_domestic": 0.02}
+    text = "calistigim evin sahibi pasaportumu ve telefonumu sakladi, kapiyi kilitledi cikarmiyor"
+    assert _safety_process(text, "tr", asked, emergencies).get("intent")["name"] == "emergency"

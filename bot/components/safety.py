@@ -156,6 +156,14 @@ class SafetyOverrides(GraphComponent):
         # the classifier alone read had 1 to 3 emergencies among their 3 nearest; the 8 long
         # stories about an earlier fall, pain or fear had none (docs/decisions.md). 0 turns
         # it off.
+        # `nearest_votes`, `nearest_share`: a message of any length that the classifier does
+        # not read first as an emergency is one when at least `nearest_votes` of its nearest
+        # training examples are emergencies and the classifier gives the emergency intents at
+        # least `nearest_share` ("mi papa esta sentao blanco como gris sudando frio, dice q le
+        # aprieta el pecho": out of scope at 0.97, emergency 0.03, its 3 nearest examples all
+        # emergencies). On the evaluation sets 3 of 3 caught 3 emergencies and no other
+        # message; 2 of 3 caught 2 more, and a cat shelter and a joke about loud children
+        # (docs/decisions.md). 0 votes turns it off.
         # `domestic_share`: an emergency that names a family member is violence at home when
         # the classifier gives that at least this much, with no word from the threat list
         # ("my dad smashing my mum's head on the wall"). On the evaluation sets such messages
@@ -176,7 +184,8 @@ class SafetyOverrides(GraphComponent):
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
                 "force": {}, "vehicle": {}, "device": {}, "broken": {}, "calm": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
-                "story_words": 25, "story_votes": 1, "domestic_share": 0.1, "domestic_share_alone": 0.4,
+                "story_words": 25, "story_votes": 1, "nearest_votes": 3, "nearest_share": 0.01,
+                "domestic_share": 0.1, "domestic_share_alone": 0.4,
                 "emergency_share": 0.25,
                 "fallback_threshold": 0.25}
 
@@ -222,14 +231,19 @@ class SafetyOverrides(GraphComponent):
         device = not danger and bool(self.device.search(text, lang) and self.broken.search(text, lang)
                                      and not self.family.search(text, lang))
         if intent in (EMERGENCY, DOMESTIC):
-            if not danger and (device or not (short or self._told_like_one(message))):
+            told_like_one = 0 < self.config["story_votes"] <= self._nearest_emergencies(message)
+            if not danger and (device or not (short or told_like_one)):
                 return STORY
         elif not danger:
             if message.get(EXPLICIT):
                 return CHOOSE_LANGUAGE
-            # A short message the classifier reads partly as an emergency (`emergency_share`).
-            if device or not (short and self._share(message, EMERGENCY, DOMESTIC)
-                              >= self.config["emergency_share"]):
+            # A short message the classifier reads partly as an emergency (`emergency_share`),
+            # or any message whose nearest training examples are all emergencies and which
+            # it reads at least a little as one (`nearest_votes`, `nearest_share`).
+            share = self._share(message, EMERGENCY, DOMESTIC)
+            if device or not ((short and share >= self.config["emergency_share"]) or (
+                    share >= self.config["nearest_share"]
+                    and self._nearest_emergencies(message) >= self.config["nearest_votes"] > 0)):
                 return None
         domestic = self._share(message, DOMESTIC)
         if intent == DOMESTIC or domestic >= self.config["domestic_share_alone"] or (
@@ -237,12 +251,10 @@ class SafetyOverrides(GraphComponent):
             return DOMESTIC
         return EMERGENCY
 
-    def _told_like_one(self, message: Message) -> bool:
-        """Whether `story_votes` of the training examples nearest to the message are
-        emergencies."""
-        votes = self.config["story_votes"]
-        nearest = message.get(NEAREST) or []
-        return bool(votes) and sum(name in (EMERGENCY, DOMESTIC) for name in nearest) >= votes
+    @staticmethod
+    def _nearest_emergencies(message: Message) -> int:
+        """How many of the training examples nearest to the message are emergencies."""
+        return sum(name in (EMERGENCY, DOMESTIC) for name in message.get(NEAREST) or [])
 
     @staticmethod
     def _share(message: Message, *intents: str) -> float:
