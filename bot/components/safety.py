@@ -162,7 +162,7 @@ class SafetyOverrides(GraphComponent):
         # least `nearest_share` ("mi papa esta sentao blanco como gris sudando frio, dice q le
         # aprieta el pecho": out of scope at 0.97, emergency 0.03, its 3 nearest examples all
         # emergencies). On the evaluation sets 3 of 3 caught 3 emergencies and no other
-        # message; 2 of 3 caught 2 more, and a cat shelter and a joke about loud children
+        # message; 2 of 3 caught 3 more, and a cat shelter and a joke about loud children
         # (docs/decisions.md). 0 votes turns it off.
         # `domestic_share`: an emergency that names a family member is violence at home when
         # the classifier gives that at least this much, with no word from the threat list
