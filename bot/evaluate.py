@@ -30,6 +30,7 @@ THIRTEENTH = ROOT / "tests" / "eval" / "thirteenth"
 FOURTEENTH = ROOT / "tests" / "eval" / "fourteenth"
 SAFETY_TENTH = ROOT / "tests" / "eval" / "safety2"
 SAFETY_THIRTEENTH = ROOT / "tests" / "eval" / "safety3"
+SAFETY_FOURTEENTH = ROOT / "tests" / "eval" / "safety4"
 OTHER_RIGHTS = ROOT / "tests" / "eval" / "rights"
 REJECTED = "rejected"
 EMERGENCY = "emergency"
@@ -63,11 +64,12 @@ def refusal_sets() -> dict[str, Path]:
 
 def safety_sets() -> dict[str, Path]:
     """Emergencies told in one's own words, with near misses: the sixth session's set, the
-    tenth session's, over twelve more kinds of emergency, and the thirteenth session's, most
-    told without the obvious words (docs/decisions.md says what was changed after their
-    first scores)."""
+    tenth session's, over twelve more kinds of emergency, the thirteenth session's, most
+    told without the obvious words, and the fourteenth session's, half said plainly, half
+    described (docs/decisions.md says what was changed after their first scores)."""
     return {"safety set": SAFETY, "tenth-session safety set": SAFETY_TENTH,
-            "thirteenth-session safety set": SAFETY_THIRTEENTH}
+            "thirteenth-session safety set": SAFETY_THIRTEENTH,
+            "fourteenth-session safety set": SAFETY_FOURTEENTH}
 
 
 def topic_of(intent: str | None) -> str:
