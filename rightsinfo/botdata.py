@@ -275,7 +275,7 @@ def _config(examples: dict[str, list[dict]], codes: list[str], out: Path) -> dic
             if "threshold" in fallback:  # for the long messages it answers as questions
                 component["fallback_threshold"] = fallback["threshold"]
             for kind in ("danger", "domestic", "self_harm", "family", "threat", "force", "vehicle",
-                         "device", "broken", "calm"):
+                         "device", "broken", "harm", "calm"):
                 component[kind] = {lang: sorted(ts) for lang, ts in terms[kind].items()}
     return config
 

@@ -529,7 +529,7 @@ def _safety_process(text: str, lang: str, own: dict[str, float], nearest: list[s
     from bot.components.safety import SafetyOverrides
 
     safety = SafetyOverrides({**{kind: TERMS[kind] for kind in ("danger", "domestic", "family", "threat",
-                                                                "device", "broken")},
+                                                                "device", "broken", "harm")},
                               "domestic_question": "faq__reporting_crime__domestic_violence"})
     ranking = [{"name": name, "confidence": value} for name, value in sorted(own.items(), key=lambda x: -x[1])]
     message = Message(data={"text": text, "entities": [{"entity": "language", "value": lang}],
@@ -769,3 +769,18 @@ def test_a_message_whose_nearest_examples_are_all_emergencies_is_one():
              "emergency_domestic": 0.02}
     text = "calistigim evin sahibi pasaportumu ve telefonumu sakladi, kapiyi kilitledi cikarmiyor"
     assert _safety_process(text, "tr", asked, emergencies).get("intent")["name"] == "emergency"
+
+
+def test_an_emergency_where_a_family_member_does_something_violent_is_violence_at_home():
+    # An emergency already (the classifier's reading), with no word from the threat list and
+    # no share for violence at home: the violent act and the family word give Veilig Thuis.
+    plain = {"emergency": 0.95, "out_of_scope": 0.05}
+    for text, lang in [("my stepdad has his hands around my mums neck right now", "en"),
+                       ("mi marido echo gasolina en el salon y tiene un mechero en la mano", "es"),
+                       ("kocam karnima tekme atti, hamileyim", "tr")]:
+        assert _safety_process(text, lang, plain).get("intent")["name"] == "emergency_domestic", text
+    # The same act without a family word, or a family member without a violent act, stays 112.
+    assert _safety_process("a man has his hands around a womans neck in the street", "en",
+                           plain).get("intent")["name"] == "emergency"
+    assert _safety_process("my dad fell down the stairs and does not move", "en",
+                           plain).get("intent")["name"] == "emergency"

@@ -120,8 +120,9 @@ class SafetyOverrides(GraphComponent):
     at training time; its calm phrases, such as "first aid", are taken out first), or a word of
     force together with a vehicle, becomes `emergency`, or `emergency_domestic` with a
     domestic-violence phrase, a family member together with a threat, a family member in an
-    emergency the classifier also reads a little as violence at home, or an emergency it reads
-    nearly half as violence at home, whatever else it asks: the
+    emergency the classifier also reads a little as violence at home or that describes a
+    person's violent act (`harm`: hands around the neck, petrol and a lighter, a kick in the
+    belly), or an emergency it reads nearly half as violence at home, whatever else it asks: the
     reply then starts with 112. When the classifier also saw a question, it is kept as the
     `also_asked` entity and answered after the emergency numbers (AlsoAnswerPolicy). What the
     classifier alone reads as an emergency stays one in a short message; a long one without a
@@ -182,7 +183,7 @@ class SafetyOverrides(GraphComponent):
         # a threat told as a joke (0.25) and an employer's threat over unpaid wages (0.35,
         # answered after 112) (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
-                "force": {}, "vehicle": {}, "device": {}, "broken": {}, "calm": {},
+                "force": {}, "vehicle": {}, "device": {}, "broken": {}, "harm": {}, "calm": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
                 "story_words": 25, "story_votes": 1, "nearest_votes": 3, "nearest_share": 0.01,
                 "domestic_share": 0.1, "domestic_share_alone": 0.4,
@@ -200,6 +201,7 @@ class SafetyOverrides(GraphComponent):
         self.vehicle = Lexicon(self.config["vehicle"])
         self.device = Lexicon(self.config["device"])
         self.broken = Lexicon(self.config["broken"])
+        self.harm = Lexicon(self.config["harm"])
         # Phrases that hold a danger word but name something ordinary (Portuguese "pronto
         # socorro", the emergency department, holds "socorro", help!): taken out of the text
         # before any list is searched, in every language.
@@ -247,7 +249,8 @@ class SafetyOverrides(GraphComponent):
                 return None
         domestic = self._share(message, DOMESTIC)
         if intent == DOMESTIC or domestic >= self.config["domestic_share_alone"] or (
-                domestic >= self.config["domestic_share"] and self.family.search(text, lang)):
+                (domestic >= self.config["domestic_share"] or self.harm.search(text, lang))
+                and self.family.search(text, lang)):
             return DOMESTIC
         return EMERGENCY
 
