@@ -524,7 +524,8 @@ def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():
     assert _safety_intent("ik werd gedwongen van mijn baas om te werken", None) is None
 
 
-def _safety_process(text: str, lang: str, own: dict[str, float], nearest: list[str] | None = None) -> Message:
+def _safety_process(text: str, lang: str, own: dict[str, float],
+                    nearest: list[str] | None = None) -> Message:
     from bot.components.classifier import NEAREST, OWN_CONFIDENCE
     from bot.components.safety import SafetyOverrides
 
@@ -747,15 +748,18 @@ def test_a_long_message_told_like_the_emergency_examples_stays_an_emergency():
     assert len(text.split()) > 25
     own = {"emergency_domestic": 0.9, "faq__school__turning_18": 0.06, "out_of_scope": 0.04}
     told_like_one = ["emergency_domestic", "out_of_scope", "faq__school__turning_18"]
-    assert _safety_process(text, "fr", own, told_like_one).get("intent")["name"] == "emergency_domestic"
+    assert _safety_process(text, "fr", own, told_like_one).get("intent")["name"] == \
+        "emergency_domestic"
     like_questions = ["out_of_scope", "faq__school__turning_18", "faq__medical_care__see_a_gp"]
-    assert _safety_process(text, "fr", own, like_questions).get("intent")["name"] == "faq__school__turning_18"
+    assert _safety_process(text, "fr", own, like_questions).get("intent")["name"] == \
+        "faq__school__turning_18"
     assert _safety_process(text, "fr", own, None).get("intent")["name"] == "faq__school__turning_18"
 
 
 def test_a_message_whose_nearest_examples_are_all_emergencies_is_one():
     # No danger phrase; the classifier reads it as out of scope, a little as an emergency.
-    text = "mi papa esta sentao blanco como gris sudando frio, dice q le aprieta el pecho y le duele la mandibula"
+    text = ("mi papa esta sentao blanco como gris sudando frio, dice q le aprieta el pecho "
+            "y le duele la mandibula")
     own = {"out_of_scope": 0.95, "emergency": 0.03, "faq__medical_care__emergency": 0.02}
     emergencies = ["emergency", "emergency", "emergency_domestic"]
     assert _safety_process(text, "es", own, emergencies).get("intent")["name"] == "emergency"
@@ -765,8 +769,8 @@ def test_a_message_whose_nearest_examples_are_all_emergencies_is_one():
     none = {"out_of_scope": 0.995, "faq__medical_care__emergency": 0.005}
     assert _safety_process(text, "es", none, emergencies).get("intent")["name"] == "out_of_scope"
     # Read first as a question, it is an emergency too (the question follows 112 if really asked).
-    asked = {"faq__reporting_crime__someone_reports": 0.7, "faq__reporting_crime__human_trafficking": 0.28,
-             "emergency_domestic": 0.02}
+    asked = {"faq__reporting_crime__someone_reports": 0.7,
+             "faq__reporting_crime__human_trafficking": 0.28, "emergency_domestic": 0.02}
     text = "calistigim evin sahibi pasaportumu ve telefonumu sakladi, kapiyi kilitledi cikarmiyor"
     assert _safety_process(text, "tr", asked, emergencies).get("intent")["name"] == "emergency"
 
@@ -778,7 +782,8 @@ def test_an_emergency_where_a_family_member_does_something_violent_is_violence_a
     for text, lang in [("my stepdad has his hands around my mums neck right now", "en"),
                        ("mi marido echo gasolina en el salon y tiene un mechero en la mano", "es"),
                        ("kocam karnima tekme atti, hamileyim", "tr")]:
-        assert _safety_process(text, lang, plain).get("intent")["name"] == "emergency_domestic", text
+        intent = _safety_process(text, lang, plain).get("intent")["name"]
+        assert intent == "emergency_domestic", text
     # The same act without a family word, or a family member without a violent act, stays 112.
     assert _safety_process("a man has his hands around a womans neck in the street", "en",
                            plain).get("intent")["name"] == "emergency"
