@@ -535,7 +535,7 @@ def _safety_process(text: str, lang: str, own: dict[str, float],
     ranking = [{"name": name, "confidence": value} for name, value in sorted(own.items(), key=lambda x: -x[1])]
     message = Message(data={"text": text, "entities": [{"entity": "language", "value": lang}],
                             "intent": ranking[0], "intent_ranking": ranking, OWN_CONFIDENCE: own,
-                            NEAREST: nearest})
+                            NEAREST: (lambda: nearest) if nearest is not None else None})
     return safety.process([message])[0]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -23,9 +24,10 @@ from bot.components.vectors import (Neighbours, RowCounter, fit_one_vs_rest, is_
                                    ovr_probabilities)
 
 OWN_CONFIDENCE = "intent_model_confidence"
-# Set on every message when the model keeps its training examples: the intents of the
-# `neighbours` examples nearest to it, for SafetyOverrides (a long story told like an
-# emergency's examples is one).
+# Set on every message when the model keeps its training examples: a function that returns
+# the intents of the `neighbours` examples nearest to it, for SafetyOverrides (a long story
+# told like an emergency's examples is one). Looked up on the first call, since most
+# messages never need them (0.5 ms each).
 NEAREST = "nearest_examples"
 OUT_OF_SCOPE = "out_of_scope"
 
@@ -174,9 +176,9 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
             order = row.argsort()[::-1][: self.config["ranking_length"]]
             ranking = [{"name": str(names[i]), "confidence": float(row[i])} for i in order]
             ranking, nearest = self._second_reading(text, ranking, vector)
-            if nearest is None and vector is not None and self.neighbours is not None:
-                nearest = self._nearest(vector)
-            message.set(NEAREST, nearest)
+            if vector is not None and self.neighbours is not None:
+                message.set(NEAREST, (lambda found=nearest: found) if nearest is not None
+                            else functools.cache(functools.partial(self._nearest, vector)))
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             # For SafetyOverrides only (not part of the parse result): whether a question was

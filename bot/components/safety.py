@@ -257,7 +257,8 @@ class SafetyOverrides(GraphComponent):
     @staticmethod
     def _nearest_emergencies(message: Message) -> int:
         """How many of the training examples nearest to the message are emergencies."""
-        return sum(name in (EMERGENCY, DOMESTIC) for name in message.get(NEAREST) or [])
+        nearest = message.get(NEAREST)
+        return sum(name in (EMERGENCY, DOMESTIC) for name in (nearest() if nearest else []))
 
     @staticmethod
     def _share(message: Message, *intents: str) -> float:
