@@ -380,7 +380,7 @@ def test_a_long_story_read_as_out_of_scope_is_answered_from_the_topic_of_its_nea
                        0: ["out_of_scope", "out_of_scope", "out_of_scope"]}
 
 
-def test_a_long_story_read_as_another_topic_is_answered_from_the_topic_of_its_nearest_examples():
+def test_a_long_story_read_as_a_question_keeps_its_topic_whatever_its_nearest_examples():
     from unittest import mock
 
     import numpy as np
@@ -389,31 +389,24 @@ def test_a_long_story_read_as_another_topic_is_answered_from_the_topic_of_its_ne
 
     classifier = NgramIntentClassifier({}, mock.Mock(), mock.Mock())
     classifier.neighbours = mock.Mock()  # which examples are nearest is set per case below
-    ranking = [{"name": "faq__shelter__womens_shelter", "confidence": 0.5},
-               {"name": "faq__reporting_crime__anonymous", "confidence": 0.3},
-               {"name": "faq__medical_care__dentist", "confidence": 0.15},
-               {"name": "out_of_scope", "confidence": 0.05}]
-    story = ("bueno pues mira es que tengo un dolor de muela desde hace una semana ya no puedo ni comer "
-             "y no tengo papeles ni seguro ni nada entonces se puede ir a que me la miren")
-    short = "dolor de muela sin papeles"
-    assert len(story.split()) > 25 >= len(short.split())
+    ranking = [{"name": "faq__medical_care__mental_health", "confidence": 0.7},
+               {"name": "faq__shelter__bed_bad_brood", "confidence": 0.2},
+               {"name": "out_of_scope", "confidence": 0.1}]
+    story = ("since what happened on the boat i cant sleep i cry every day and i feel my head is "
+             "breaking. is there someone i can talk to, i have no documents")
+    assert len(story.split()) > 25
     vector = (np.array([0]), np.array([1.0]))
 
-    def read(text, nearest):
+    def read(nearest):
         classifier.neighbours.nearest.return_value = nearest
-        return [r["name"] for r in classifier._second_reading(text, ranking, vector)[0]][:2]
+        return [r["name"] for r in classifier._second_reading(story, ranking, vector)[0]][:2]
 
-    dentists = ["faq__medical_care__dentist", "faq__medical_care__costs", "faq__shelter__womens_shelter"]
-    # Two of the three nearest are medical care: the medical question the regression ranks best.
-    assert read(story, dentists) == ["faq__medical_care__dentist", "faq__shelter__womens_shelter"]
-    assert read(short, dentists)[0] == "faq__shelter__womens_shelter"  # not a story
-    # Nearest examples of the regression's own topic, or of no one topic, change nothing.
-    assert read(story, ["faq__shelter__womens_shelter", "faq__shelter__where_can_i_sleep",
-                        "faq__medical_care__dentist"])[0] == "faq__shelter__womens_shelter"
-    assert read(story, ["faq__school__turning_18", "faq__medical_care__dentist",
-                        "out_of_scope"])[0] == "faq__shelter__womens_shelter"
+    # Two of the three nearest are about shelter ("sleep"): the regression's question stays
+    # (with the fifteenth session's data it was right in 11 of 15 such cases, the vote in 4).
+    assert read(["faq__shelter__bed_bad_brood", "faq__shelter__where_can_i_sleep",
+                 "faq__medical_care__mental_health"])[0] == "faq__medical_care__mental_health"
     # Out of scope still wins when two of them are out of scope.
-    assert read(story, ["out_of_scope", "out_of_scope", "faq__medical_care__dentist"])[0] == "out_of_scope"
+    assert read(["out_of_scope", "out_of_scope", "faq__medical_care__dentist"])[0] == "out_of_scope"
 
 
 def test_softmax_and_two_class_models_are_not_taken_for_one_vs_rest():
