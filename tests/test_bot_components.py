@@ -496,11 +496,25 @@ def test_phrases_naming_ordinary_things_are_no_cry_for_help():
     assert _safety_intent("ik wil doodgewoon een huisarts", "nl") is None
     assert _safety_intent("i dont want to live in this world anymore", "en") == "emergency"
     assert _safety_intent("ik wil dood", "nl") == "emergency"
-    # A calm phrase that holds no danger or self-harm phrase would take out nothing.
-    self_harm = Lexicon(TERMS["self_harm"])
+    # Someone held in detention or prison is no one locked in at home now.
+    assert _safety_intent("mon frère est enfermé dans le centre de détention", "fr") is None
+    assert _safety_intent("mijn broer zit opgesloten in de gevangenis, mag ik komen", "nl") is None
+    assert _safety_intent("mon frère m'a enfermée dans la chambre", "fr") == "emergency_domestic"
+    # A calm phrase that holds no danger, self-harm or threat phrase would take out nothing.
+    self_harm, threat = Lexicon(TERMS["self_harm"]), Lexicon(TERMS["threat"])
     for lang, phrases in TERMS["calm"].items():
         for phrase in phrases:
-            assert DANGER.search(normalize(phrase), None) or self_harm.search(normalize(phrase), None), (lang, phrase)
+            assert any(lexicon.search(normalize(phrase), None)
+                       for lexicon in (DANGER, self_harm, threat)), (lang, phrase)
+
+
+def test_wanting_to_die_said_indirectly_is_an_emergency():
+    assert _safety_intent("sur le pont, ce soir je veux plus continuer", "fr") == "emergency"
+    assert _safety_intent("انا فوق السطح وما بدي شوف الصبح", "ar") == "emergency"
+    assert _safety_intent("tonight is my last night, i left a letter", "en") == "emergency"
+    # Tiredness, a bridge or a letter alone are not.
+    assert _safety_intent("i am so tired, i cant sleep, can i see a doctor", "en") is None
+    assert _safety_intent("j'ai ecrit une lettre pour l'ecole de ma fille", "fr") is None
 
 
 def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():
