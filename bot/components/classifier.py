@@ -196,8 +196,8 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         question (a long story whose many other words pull the regression away). Not when
         it reads a question of another topic: with the fifteenth session's data the
         regression is right more often than the vote there (docs/decisions.md). The
-        overruling intent comes first with confidence 1, the regression's ranking after it. Also returns the nearest examples'
-        intents when it looked them up."""
+        overruling intent comes first with confidence 1, the regression's ranking after it.
+        Also returns the nearest examples' intents when it looked them up."""
         c, first = self.config, ranking[0]["name"]
         if self.neighbours is None or vector is None:
             return ranking, None
