@@ -510,6 +510,7 @@ def test_phrases_naming_ordinary_things_are_no_cry_for_help():
 
 def test_wanting_to_die_said_indirectly_is_an_emergency():
     assert _safety_intent("sur le pont, ce soir je veux plus continuer", "fr") == "emergency"
+    assert _safety_intent("3 boites de medicaments pour tout finir ce soir", "fr") == "emergency"
     assert _safety_intent("انا فوق السطح وما بدي شوف الصبح", "ar") == "emergency"
     assert _safety_intent("tonight is my last night, i left a letter", "en") == "emergency"
     # Tiredness, a bridge or a letter alone are not.
