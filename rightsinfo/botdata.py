@@ -274,10 +274,31 @@ def _config(examples: dict[str, list[dict]], codes: list[str], out: Path) -> dic
                                      "a question in content/ (faq__<topic>__<question id>)")
             if "threshold" in fallback:  # for the long messages it answers as questions
                 component["fallback_threshold"] = fallback["threshold"]
-            for kind in ("danger", "domestic", "self_harm", "family", "threat", "force", "vehicle",
-                         "device", "broken", "harm", "calm"):
+            for kind in ("danger", "domestic", "self_harm", "family", "threat", "device", "broken",
+                         "harm", "calm"):
                 component[kind] = {lang: sorted(ts) for lang, ts in terms[kind].items()}
+            component["together"] = _together(terms.get("together") or {}, codes)
     return config
+
+
+def _together(groups: dict, codes: list[str]) -> dict:
+    """The `together` groups of emergency_terms.yml, checked: each needs at least two lists
+    (`all`), each list phrases only for the site's languages."""
+    where = "bot/data/emergency_terms.yml: together"
+    checked = {}
+    for name, group in groups.items():
+        lists = group.get("all") if isinstance(group, dict) else None
+        if not isinstance(lists, list) or len(lists) < 2:
+            raise ValueError(f"{where}.{name}: needs `all:` with at least two lists of phrases "
+                             "(one alone is a danger phrase: put it under `danger:`)")
+        for i, terms in enumerate(lists, 1):
+            unknown = sorted(set(terms or {}) - set(codes)) if isinstance(terms, dict) else None
+            if unknown is None or unknown:
+                raise ValueError(f"{where}.{name}, list {i}: expected language code -> phrases "
+                                 f"for {', '.join(codes)}; got {unknown or terms!r}")
+        checked[name] = {"all": [{lang: sorted(ts) for lang, ts in terms.items()} for terms in lists],
+                         "self_harm": bool(group.get("self_harm"))}
+    return checked
 
 
 def _nlu_yaml(examples: dict[str, list[dict]]) -> str:

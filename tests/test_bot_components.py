@@ -19,7 +19,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.answer_rules import one_step_answers
-from bot.components.safety import Lexicon
+from bot.components.safety import SELF_HARM, Lexicon, SafetyOverrides
 from bot.normalize import normalize
 from bot.paths import ROOT
 from bot.stores.memory import ExpiringInMemoryTrackerStore
@@ -445,7 +445,7 @@ def _safety_intent(text: str, lang: str) -> str | None:
     from bot.components.safety import SafetyOverrides
 
     safety = SafetyOverrides({kind: TERMS[kind] for kind in ("danger", "domestic", "self_harm", "family",
-                                                             "threat", "force", "vehicle", "calm")})
+                                                             "threat", "together", "calm")})
     entities = [{"entity": "language", "value": lang}]
     return safety.override(Message(data={"text": text, "entities": entities, "intent": {"name": "x"}}))
 
@@ -530,6 +530,34 @@ def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():
     # "van" alone is Dutch "of" (and the Turkish city), whatever the detected language.
     assert _safety_intent("ik werd gedwongen van mijn baas om te werken", "nl") is None
     assert _safety_intent("ik werd gedwongen van mijn baas om te werken", None) is None
+
+
+def test_danger_told_by_two_things_together_is_an_emergency_and_neither_alone_is():
+    # None of these holds a danger phrase (`together` in emergency_terms.yml).
+    # A farewell and no answer: someone who may take their life, answered as self-harm.
+    assert _safety_intent("my sister sent everyone a goodbye message and now her phone is off", "en") == "emergency"
+    message = Message(data={"text": "mijn vriend heeft afscheid genomen in de groep en neemt niet op",
+                            "entities": [{"entity": "language", "value": "nl"}], "intent": {"name": "x"}})
+    safety = SafetyOverrides({kind: TERMS[kind] for kind in ("danger", "self_harm", "together")})
+    assert safety.override(message) == "emergency" and message.get(SELF_HARM)
+    assert _safety_intent("mi hermano se despidio de nosotros por audio y ya no contesta", "es") == "emergency"
+    # An allergen and swelling; a pregnancy and waters broken or pains minutes apart.
+    assert _safety_intent("ma fille a été piquée par une guêpe, son cou est tout gonflé", "fr") == "emergency"
+    assert _safety_intent("zwanger van 32 weken en de vliezen zijn net gebroken", "nl") == "emergency"
+    assert _safety_intent("hamileyim 36 hafta, 4 dakikada bir agri geliyor", "tr") == "emergency"
+    # Pinned under something and a leg; a pregnant woman kicked.
+    assert _safety_intent("se le cayo encima una estanteria y no puede mover la pierna", "es") == "emergency"
+    assert _safety_intent("شوهرم لگد زد به شکمم و من حامله ام", "fa") == "emergency"
+    # Each alone is ordinary.
+    assert _safety_intent("i said goodbye to my family when i left syria, can i see a doctor", "en") is None
+    assert _safety_intent("mijn telefoon staat uit, kan ik later bellen", "nl") is None
+    assert _safety_intent("my son is allergic to nuts, can the huisarts help us", "en") is None
+    assert _safety_intent("mijn hand is opgezwollen na het werk, mag ik naar de huisarts", "nl") is None
+    assert _safety_intent("estoy embarazada de 20 semanas, puedo ver una matrona", "es") is None
+    # The baby kicks; sleeping under a bridge is not being pinned under it.
+    assert _safety_intent("estoy embarazada y el bebe me da patadas toda la noche", "es") is None
+    assert _safety_intent("hamileyim bebek cok tekme atiyor normal mi", "tr") is None
+    assert _safety_intent("i am stuck, sleeping under a bridge, where can i go", "en") is None
 
 
 def _safety_process(text: str, lang: str, own: dict[str, float],
@@ -669,6 +697,27 @@ def test_a_domestic_question_that_is_not_in_the_content_is_refused(tmp_path, mon
     (bot / "config.yml").write_text(config.replace("faq__medical_care__mental_health",
                                                    "faq__medical_care__no_such_question"), encoding="utf-8")
     with pytest.raises(ValueError, match="bot/config.yml: SafetyOverrides self_harm_question"):
+        botdata.generate(tmp_path / "out")
+
+
+def test_a_together_group_with_one_list_or_an_unknown_language_is_an_error(tmp_path, monkeypatch):
+    import shutil
+
+    from rightsinfo import botdata
+
+    bot = tmp_path / "bot"
+    shutil.copytree(ROOT / "bot" / "data", bot / "data")
+    shutil.copy(ROOT / "bot" / "config.yml", bot / "config.yml")
+    monkeypatch.setattr(botdata, "BOT", bot)
+    terms_file = bot / "data" / "emergency_terms.yml"
+    terms = yaml.safe_load(terms_file.read_text(encoding="utf-8"))
+    terms["together"]["labour"]["all"] = terms["together"]["labour"]["all"][:1]
+    terms_file.write_text(yaml.safe_dump(terms, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="emergency_terms.yml: together.labour: needs `all:` with at least two"):
+        botdata.generate(tmp_path / "out")
+    terms["together"]["labour"]["all"] = [{"en": ["pregnant"]}, {"de": ["fruchtblase"]}]
+    terms_file.write_text(yaml.safe_dump(terms, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"together.labour, list 2: .*got \['de'\]"):
         botdata.generate(tmp_path / "out")
 
 

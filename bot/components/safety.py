@@ -117,8 +117,9 @@ class SafetyOverrides(GraphComponent):
     """Override the classifier for messages that must never be misread.
 
     A message with a danger phrase (bot/data/emergency_terms.yml, copied into the model's config
-    at training time; its calm phrases, such as "first aid", are taken out first), or a word of
-    force together with a vehicle, becomes `emergency`, or `emergency_domestic` with a
+    at training time; its calm phrases, such as "first aid", are taken out first), or with
+    every list of one of the `together` groups (a word of force and a vehicle; a pregnancy and
+    waters broken), becomes `emergency`, or `emergency_domestic` with a
     domestic-violence phrase, a family member together with a threat, a family member in an
     emergency the classifier also reads a little as violence at home or that describes a
     person's violent act (`harm`: hands around the neck, petrol and a lighter, a kick in the
@@ -183,7 +184,7 @@ class SafetyOverrides(GraphComponent):
         # a threat told as a joke (0.25) and an employer's threat over unpaid wages (0.35,
         # answered after 112) (docs/decisions.md).
         return {"danger": {}, "domestic": {}, "self_harm": {}, "family": {}, "threat": {},
-                "force": {}, "vehicle": {}, "device": {}, "broken": {}, "harm": {}, "calm": {},
+                "together": {}, "device": {}, "broken": {}, "harm": {}, "calm": {},
                 "also_answer_threshold": 0.4, "domestic_question": None, "self_harm_question": None,
                 "story_words": 25, "story_votes": 1, "nearest_votes": 3, "nearest_share": 0.01,
                 "domestic_share": 0.1, "domestic_share_alone": 0.4,
@@ -197,8 +198,9 @@ class SafetyOverrides(GraphComponent):
         self.self_harm = Lexicon(self.config["self_harm"])
         self.family = Lexicon(self.config["family"])
         self.threat = Lexicon(self.config["threat"])
-        self.force = Lexicon(self.config["force"])
-        self.vehicle = Lexicon(self.config["vehicle"])
+        # (lists, whether a match is self-harm) per group: danger when every list matches
+        self.together = [([Lexicon(terms) for terms in group["all"]], bool(group.get("self_harm")))
+                         for group in self.config["together"].values()]
         self.device = Lexicon(self.config["device"])
         self.broken = Lexicon(self.config["broken"])
         self.harm = Lexicon(self.config["harm"])
@@ -220,13 +222,14 @@ class SafetyOverrides(GraphComponent):
     def override(self, message: Message) -> str | None:
         text, lang = self._text_and_language(message)
         intent = (message.get(INTENT) or {}).get("name")
-        self_harm = bool(self.self_harm.search(text, lang))
+        together = [harms_self for lists, harms_self in self.together
+                    if all(terms.search(text, lang) for terms in lists)]
+        self_harm = bool(self.self_harm.search(text, lang)) or any(together)
         message.set(SELF_HARM, self_harm)
         if self.domestic.search(text, lang) or (
                 self.family.search(text, lang) and self.threat.search(text, lang)):
             return DOMESTIC
-        danger = bool(self_harm or self.danger.search(text, lang) or (
-            self.force.search(text, lang) and self.vehicle.search(text, lang)))
+        danger = bool(self_harm or together or self.danger.search(text, lang))
         short = len(text.split()) <= self.config["story_words"]
         # A phone that no longer works ("fell in the water, it won't turn on"), with no danger
         # phrase and no family word, is about the phone, whatever the classifier read.
