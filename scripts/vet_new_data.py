@@ -2,8 +2,10 @@
 
     .venv/bin/python scripts/vet_new_data.py phrases <file.yml>
     .venv/bin/python scripts/vet_new_data.py examples <file.yml>
+    .venv/bin/python scripts/vet_new_data.py together <file.yml>
 
-<file.yml> maps a language code to a list of texts.
+<file.yml> maps a language code to a list of texts (for `together`: group name -> `all:`,
+two or more such mappings, as under `together:` in bot/data/emergency_terms.yml).
 
 phrases: for each proposed danger phrase, the training examples of other intents and the
 non-emergency evaluation messages it would match, as SafetyOverrides matches it (calm phrases
@@ -12,6 +14,8 @@ phrase that matches any of them reads an ordinary question as an emergency.
 examples: for each proposed training message, the evaluation message most like it (TF-IDF
 cosine over character 2-4-grams); above 0.45 it is too close to keep, or the evaluation
 set would measure a copy of its training data.
+together: for each proposed group, the training examples and non-emergency evaluation
+messages that every one of its lists matches.
 
 Blind-set messages are counted, never printed: nobody changing the bot reads them.
 """
@@ -44,7 +48,10 @@ def _shown(name: str, text: str) -> str:
     return "[a blind-set message]" if name == "blind set" else f"{name}: {text}"
 
 
-def phrases(proposed: dict[str, list[str]]) -> int:
+def ordinary_messages() -> tuple[list[tuple[str, str]], list[tuple[str, dict, str]]]:
+    """(language, text) of every training example but the emergency intents' own, and (set
+    name, item, text) of every non-emergency evaluation message; texts normalised and less
+    their calm phrases, as SafetyOverrides searches them."""
     # Every training example by language (as `make bot-data` wrote them for the language
     # detector), less the emergency intents' own (nlu.yml).
     nlu = yaml.safe_load((BOT_BUILD / "data" / "nlu.yml").read_text(encoding="utf-8"))
@@ -59,11 +66,17 @@ def phrases(proposed: dict[str, list[str]]) -> int:
     ordinary = [(name, item, without_calm(calm_phrases, normalize(item["text"])))
                 for name, item in evaluation_messages()
                 if EMERGENCY not in (item.get("topic"), item.get("kind"))]
+    return training, ordinary
+
+
+def phrases(proposed: dict[str, list[str]]) -> int:
+    training, ordinary = ordinary_messages()
+    codes = sorted({lang for lang, _ in training})
     flagged = 0
     for lang, terms in proposed.items():
         for term in terms:
             # every language known, so a one-word term is looked for in its own language only
-            lexicon = Lexicon({**{code: [] for code in by_language}, lang: [term]})
+            lexicon = Lexicon({**{code: [] for code in codes}, lang: [term]})
             found = [text for text_lang, text in training if lexicon.search(text, text_lang)]
             found += [_shown(name, item["text"]) for name, item, text in ordinary
                       if lexicon.search(text, item["lang"])]
@@ -71,6 +84,21 @@ def phrases(proposed: dict[str, list[str]]) -> int:
                 flagged += 1
                 print(f"{lang} {term!r}: {len(found)} match(es), e.g. {found[0][:120]}")
     print(f"{flagged} phrase(s) match a training question or a non-emergency evaluation message")
+    return 1 if flagged else 0
+
+
+def together(proposed: dict[str, dict]) -> int:
+    training, ordinary = ordinary_messages()
+    flagged = 0
+    for name, group in proposed.items():
+        lexicons = [Lexicon(terms) for terms in group["all"]]
+        found = [text for lang, text in training if all(x.search(text, lang) for x in lexicons)]
+        found += [_shown(set_name, item["text"]) for set_name, item, text in ordinary
+                  if all(x.search(text, item["lang"]) for x in lexicons)]
+        flagged += len(found)
+        for text in found:
+            print(f"{name}: {text[:140]}")
+    print(f"{flagged} training question(s) or non-emergency evaluation message(s) matched")
     return 1 if flagged else 0
 
 
@@ -93,13 +121,13 @@ def examples(proposed: dict[str, list[str]]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("phrases", "examples"):
+    if len(argv) != 2 or argv[0] not in ("phrases", "examples", "together"):
         print(__doc__)
         return 2
     proposed = yaml.safe_load(Path(argv[1]).read_text(encoding="utf-8"))
     if not isinstance(proposed, dict):
         raise SystemExit(f"{argv[1]}: expected a mapping of language code to a list of texts")
-    return (phrases if argv[0] == "phrases" else examples)(proposed)
+    return {"phrases": phrases, "examples": examples, "together": together}[argv[0]](proposed)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from bot.evaluate import (eval_sets, format_safety, format_table, load_eval, refusal_sets, safety_sets, score,
                           score_safety)
@@ -96,3 +97,9 @@ def test_new_phrases_and_examples_are_checked_against_training_and_evaluation_da
     assert vet.examples({"en": ["tell me a joke pls!", "zebra crossings painted purple"]}) == 1
     out = capsys.readouterr().out
     assert "tell me a joke" in out and "zebra" not in out
+    # A group whose lists both occur in ordinary questions ("school" and "papers") is reported;
+    # the labour group is not.
+    assert vet.together({"loose": {"all": [{"en": ["school"]}, {"en": ["papers"]}]}}) == 1
+    assert "loose: " in capsys.readouterr().out
+    terms = yaml.safe_load((ROOT / "bot" / "data" / "emergency_terms.yml").read_text(encoding="utf-8"))
+    assert vet.together({"labour": terms["together"]["labour"]}) == 0
