@@ -500,12 +500,16 @@ def test_phrases_naming_ordinary_things_are_no_cry_for_help():
     assert _safety_intent("mon frère est enfermé dans le centre de détention", "fr") is None
     assert _safety_intent("mijn broer zit opgesloten in de gevangenis, mag ik komen", "nl") is None
     assert _safety_intent("mon frère m'a enfermée dans la chambre", "fr") == "emergency_domestic"
-    # A calm phrase that holds no danger, self-harm or threat phrase would take out nothing.
-    self_harm, threat = Lexicon(TERMS["self_harm"]), Lexicon(TERMS["threat"])
+    # Turkish "zorlanıyorum" (I find it hard) is not "zorla" (by force).
+    assert _safety_intent("bebek arabasiyla otobuse binerken cok zorlaniyorum", "tr") is None
+    assert _safety_intent("kuzenimi zorla arabaya bindirdiler", "tr") == "emergency"
+    # A calm phrase that holds no danger, self-harm or threat phrase, nor a word of a
+    # `together` group, would take out nothing.
+    lexicons = [DANGER, Lexicon(TERMS["self_harm"]), Lexicon(TERMS["threat"])]
+    lexicons += [Lexicon(terms) for group in TERMS["together"].values() for terms in group["all"]]
     for lang, phrases in TERMS["calm"].items():
         for phrase in phrases:
-            assert any(lexicon.search(normalize(phrase), None)
-                       for lexicon in (DANGER, self_harm, threat)), (lang, phrase)
+            assert any(lexicon.search(normalize(phrase), None) for lexicon in lexicons), (lang, phrase)
 
 
 def test_wanting_to_die_said_indirectly_is_an_emergency():
