@@ -570,7 +570,8 @@ def _safety_process(text: str, lang: str, own: dict[str, float],
     from bot.components.safety import SafetyOverrides
 
     safety = SafetyOverrides({**{kind: TERMS[kind] for kind in ("danger", "domestic", "family", "threat",
-                                                                "device", "broken", "harm")},
+                                                                "device", "broken", "harm", "together",
+                                                                "calm")},
                               "domestic_question": "faq__reporting_crime__domestic_violence"})
     ranking = [{"name": name, "confidence": value} for name, value in sorted(own.items(), key=lambda x: -x[1])]
     message = Message(data={"text": text, "entities": [{"entity": "language", "value": lang}],
@@ -630,13 +631,18 @@ def test_a_phone_that_no_longer_works_is_no_emergency_unless_a_phrase_or_a_famil
     drowning = {"emergency": 0.7, "out_of_scope": 0.25, "faq__shelter__where_can_i_sleep": 0.05}
     for text, lang in [("mon samsung est tombé dans l'eau il s'allume plus, le riz ca marche?", "fr"),
                        ("تليفوني وقع في الميه ومبقاش بيشحن، اعمل ايه", "ar"),
-                       ("گوشیم افتاد تو آب و روشن نمیشه", "fa")]:
+                       ("گوشیم افتاد تو آب و روشن نمیشه", "fa"),
+                       # "fell in the canal" is a danger phrase, "phone fell in the canal" a calm one
+                       ("phone fell in the canal, screen is black now. does rice work", "en"),
+                       ("mijn telefoon is in de gracht gevallen, gaat niet meer aan", "nl"),
+                       ("تلفوني وقع في الميه ومش راضي يفتح، احطه في رز؟", "ar")]:
         assert _safety_process(text, lang, drowning).get("intent")["name"] == "out_of_scope", text
     # Without the word about the phone not working, or with a family word or a danger phrase,
     # the emergency stands.
     for text, lang in [("mon telephone est tombe dans l'eau avec moi", "fr"),
                        ("my son fell in the water and my phone wont turn on", "en"),
-                       ("he has a knife and my phone is almost out of charge", "en")]:
+                       ("he has a knife and my phone is almost out of charge", "en"),
+                       ("my son fell in the canal, my phone screen is wet", "en")]:
         assert _safety_process(text, lang, drowning).get("intent")["name"] == "emergency", text
 
 

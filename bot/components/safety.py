@@ -232,8 +232,10 @@ class SafetyOverrides(GraphComponent):
         danger = bool(self_harm or together or self.danger.search(text, lang))
         short = len(text.split()) <= self.config["story_words"]
         # A phone that no longer works ("fell in the water, it won't turn on"), with no danger
-        # phrase and no family word, is about the phone, whatever the classifier read.
-        device = not danger and bool(self.device.search(text, lang) and self.broken.search(text, lang)
+        # phrase and no family word, is about the phone, whatever the classifier read. Looked
+        # for before the calm phrases are taken out: "phone fell in the canal" is one.
+        whole = normalize(message.get(TEXT) or "")
+        device = not danger and bool(self.device.search(whole, lang) and self.broken.search(whole, lang)
                                      and not self.family.search(text, lang))
         if intent in (EMERGENCY, DOMESTIC):
             told_like_one = 0 < self.config["story_votes"] <= self._nearest_emergencies(message)
