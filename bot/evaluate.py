@@ -31,6 +31,7 @@ FOURTEENTH = ROOT / "tests" / "eval" / "fourteenth"
 FIFTEENTH = ROOT / "tests" / "eval" / "fifteenth"
 SIXTEENTH = ROOT / "tests" / "eval" / "sixteenth"
 SEVENTEENTH = ROOT / "tests" / "eval" / "seventeenth"
+EIGHTEENTH = ROOT / "tests" / "eval" / "eighteenth"
 SAFETY_TENTH = ROOT / "tests" / "eval" / "safety2"
 SAFETY_THIRTEENTH = ROOT / "tests" / "eval" / "safety3"
 SAFETY_FOURTEENTH = ROOT / "tests" / "eval" / "safety4"
@@ -48,8 +49,9 @@ def load_eval(path: Path = EVAL) -> list[dict]:
 def eval_sets() -> dict[str, Path]:
     """The development set, looked at while improving the bot; the held-out, short-message,
     mixed-style, fresh, blind, tenth- to fifteenth-session sets, the sixteenth set (written
-    in the fifteenth session after its changes) and the seventeenth (sixteenth session, scored
-    before and after its changes), written separately by other authors without
+    in the fifteenth session after its changes), the seventeenth (sixteenth session, scored
+    before and after its changes) and the eighteenth (sixteenth session, scored on its final
+    model), written separately by other authors without
     the training data (docs/decisions.md says what was changed after their first scores; the
     blind set's messages were never read while changing the bot)."""
     return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT,
@@ -57,7 +59,7 @@ def eval_sets() -> dict[str, Path]:
             "eleventh-session set": ELEVENTH, "twelfth-session set": TWELFTH,
             "thirteenth-session set": THIRTEENTH, "fourteenth-session set": FOURTEENTH,
             "fifteenth-session set": FIFTEENTH, "sixteenth set": SIXTEENTH,
-            "seventeenth set": SEVENTEENTH, "blind set": BLIND}
+            "seventeenth set": SEVENTEENTH, "eighteenth set": EIGHTEENTH, "blind set": BLIND}
 
 
 def refusal_sets() -> dict[str, Path]:
