@@ -536,32 +536,44 @@ def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():
     assert _safety_intent("ik werd gedwongen van mijn baas om te werken", None) is None
 
 
+TOLD_TOGETHER = [
+    # A farewell and no answer (answered as self-harm, below); an allergen and swelling.
+    ("my sister sent everyone a goodbye message and now her phone is off", "en"),
+    ("mi hermano se despidio de nosotros por audio y ya no contesta", "es"),
+    ("ma fille a été piquée par une guêpe, son cou est tout gonflé", "fr"),
+    # A pregnancy and waters broken or pains minutes apart; pinned under something.
+    ("zwanger van 32 weken en de vliezen zijn net gebroken", "nl"),
+    ("hamileyim 36 hafta, 4 dakikada bir agri geliyor", "tr"),
+    ("se le cayo encima una estanteria y no puede mover la pierna", "es"),
+    # A pregnant woman kicked; someone in the water who does not come up or cannot swim.
+    ("شوهرم لگد زد به شکمم و من حامله ام", "fa"),
+    ("un petit garçon est dans le canal, il remonte pas", "fr"),
+    ("mijn zoon is in de sloot, hij kan niet zwemmen", "nl"),
+]
+ONE_OF_THEM_ALONE = [
+    ("i said goodbye to my family when i left syria, can i see a doctor", "en"),
+    ("mijn telefoon staat uit, kan ik later bellen", "nl"),
+    ("my son is allergic to nuts, can the huisarts help us", "en"),
+    ("mijn hand is opgezwollen na het werk, mag ik naar de huisarts", "nl"),
+    ("estoy embarazada de 20 semanas, puedo ver una matrona", "es"),
+    # The baby kicks; sleeping under a bridge is not being pinned under it; a swim.
+    ("estoy embarazada y el bebe me da patadas toda la noche", "es"),
+    ("hamileyim bebek cok tekme atiyor normal mi", "tr"),
+    ("i am stuck, sleeping under a bridge, where can i go", "en"),
+    ("my friend jumped in the lake to swim, it was fun", "en"),
+]
+
+
 def test_danger_told_by_two_things_together_is_an_emergency_and_neither_alone_is():
-    # None of these holds a danger phrase (`together` in emergency_terms.yml).
-    # A farewell and no answer: someone who may take their life, answered as self-harm.
-    assert _safety_intent("my sister sent everyone a goodbye message and now her phone is off", "en") == "emergency"
+    # None of TOLD_TOGETHER holds a danger phrase (`together` in emergency_terms.yml).
+    for text, lang in TOLD_TOGETHER:
+        assert _safety_intent(text, lang) == "emergency", text
+    for text, lang in ONE_OF_THEM_ALONE:
+        assert _safety_intent(text, lang) is None, text
     message = Message(data={"text": "mijn vriend heeft afscheid genomen in de groep en neemt niet op",
                             "entities": [{"entity": "language", "value": "nl"}], "intent": {"name": "x"}})
     safety = SafetyOverrides({kind: TERMS[kind] for kind in ("danger", "self_harm", "together")})
     assert safety.override(message) == "emergency" and message.get(SELF_HARM)
-    assert _safety_intent("mi hermano se despidio de nosotros por audio y ya no contesta", "es") == "emergency"
-    # An allergen and swelling; a pregnancy and waters broken or pains minutes apart.
-    assert _safety_intent("ma fille a été piquée par une guêpe, son cou est tout gonflé", "fr") == "emergency"
-    assert _safety_intent("zwanger van 32 weken en de vliezen zijn net gebroken", "nl") == "emergency"
-    assert _safety_intent("hamileyim 36 hafta, 4 dakikada bir agri geliyor", "tr") == "emergency"
-    # Pinned under something and a leg; a pregnant woman kicked.
-    assert _safety_intent("se le cayo encima una estanteria y no puede mover la pierna", "es") == "emergency"
-    assert _safety_intent("شوهرم لگد زد به شکمم و من حامله ام", "fa") == "emergency"
-    # Each alone is ordinary.
-    assert _safety_intent("i said goodbye to my family when i left syria, can i see a doctor", "en") is None
-    assert _safety_intent("mijn telefoon staat uit, kan ik later bellen", "nl") is None
-    assert _safety_intent("my son is allergic to nuts, can the huisarts help us", "en") is None
-    assert _safety_intent("mijn hand is opgezwollen na het werk, mag ik naar de huisarts", "nl") is None
-    assert _safety_intent("estoy embarazada de 20 semanas, puedo ver una matrona", "es") is None
-    # The baby kicks; sleeping under a bridge is not being pinned under it.
-    assert _safety_intent("estoy embarazada y el bebe me da patadas toda la noche", "es") is None
-    assert _safety_intent("hamileyim bebek cok tekme atiyor normal mi", "tr") is None
-    assert _safety_intent("i am stuck, sleeping under a bridge, where can i go", "en") is None
 
 
 def _safety_process(text: str, lang: str, own: dict[str, float],
