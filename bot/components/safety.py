@@ -213,14 +213,15 @@ class SafetyOverrides(GraphComponent):
     def create(cls, config, model_storage, resource, execution_context: ExecutionContext):
         return cls(config)
 
-    def _text_and_language(self, message: Message) -> tuple[str, str | None]:
-        """The normalised text, less the calm phrases, and the message's language."""
+    def _text_and_language(self, message: Message) -> tuple[str, str, str | None]:
+        """The normalised text, the same less the calm phrases, and the message's language."""
         lang = next((e["value"] for e in message.get(ENTITIES) or []
                      if e.get("entity") == "language"), None)
-        return without_calm(self.calm, normalize(message.get(TEXT) or "")), lang
+        whole = normalize(message.get(TEXT) or "")
+        return whole, without_calm(self.calm, whole), lang
 
     def override(self, message: Message) -> str | None:
-        text, lang = self._text_and_language(message)
+        whole, text, lang = self._text_and_language(message)
         intent = (message.get(INTENT) or {}).get("name")
         together = [harms_self for lists, harms_self in self.together
                     if all(terms.search(text, lang) for terms in lists)]
@@ -234,7 +235,6 @@ class SafetyOverrides(GraphComponent):
         # A phone that no longer works ("fell in the water, it won't turn on"), with no danger
         # phrase and no family word, is about the phone, whatever the classifier read. Looked
         # for before the calm phrases are taken out: "phone fell in the canal" is one.
-        whole = normalize(message.get(TEXT) or "")
         device = not danger and bool(self.device.search(whole, lang) and self.broken.search(whole, lang)
                                      and not self.family.search(text, lang))
         if intent in (EMERGENCY, DOMESTIC):
