@@ -67,7 +67,7 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         return {"word_ngrams": [1, 1], "char_ngrams": [2, 5], "C": 1.0, "max_iter": 200,
                 "tol": 1e-4, "solver": "liblinear", "random_state": 42, "ranking_length": 10,
                 "topic_weight": 0.5, "jobs": None, "neighbours": 3, "out_of_scope_votes": 2,
-                "topic_votes": 2, "story_words": 25}
+                "topic_votes": 2, "story_words": 25, "min_df": 1}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: tuple | None = None) -> None:
@@ -89,9 +89,9 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
         c = self.config
         features = FeatureUnion([
             ("words", CountVectorizer(token_pattern=r"(?u)\b\w+\b", lowercase=False,
-                                      ngram_range=tuple(c["word_ngrams"]))),
+                                      ngram_range=tuple(c["word_ngrams"]), min_df=c["min_df"])),
             ("chars", CountVectorizer(analyzer="char_wb", lowercase=False,
-                                      ngram_range=tuple(c["char_ngrams"]))),
+                                      ngram_range=tuple(c["char_ngrams"]), min_df=c["min_df"])),
         ])
         return Pipeline([("features", features), ("classifier", self._new_classifier())])
 
