@@ -51,9 +51,9 @@ def eval_sets() -> dict[str, Path]:
     mixed-style, fresh, blind, tenth- to fifteenth-session sets, the sixteenth set (written
     in the fifteenth session after its changes), the seventeenth (sixteenth session, scored
     before and after its changes) and the eighteenth (sixteenth session, scored on its final
-    model), written separately by other authors without
-    the training data (docs/decisions.md says what was changed after their first scores; the
-    blind set's messages were never read while changing the bot)."""
+    model), written separately by other authors without the training data (docs/decisions.md
+    says what was changed after their first scores; the blind set's messages were never read
+    while changing the bot)."""
     return {"development set": EVAL, "held-out set": HELD_OUT, "short-message set": SHORT,
             "mixed-style set": MIXED, "fresh set": FRESH, "tenth-session set": TENTH,
             "eleventh-session set": ELEVENTH, "twelfth-session set": TWELFTH,

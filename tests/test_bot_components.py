@@ -513,13 +513,16 @@ def test_phrases_naming_ordinary_things_are_no_cry_for_help():
 
 
 def test_wanting_to_die_said_indirectly_is_an_emergency():
-    assert _safety_intent("sur le pont, ce soir je veux plus continuer", "fr") == "emergency"
-    assert _safety_intent("3 boites de medicaments pour tout finir ce soir", "fr") == "emergency"
-    assert _safety_intent("انا فوق السطح وما بدي شوف الصبح", "ar") == "emergency"
-    assert _safety_intent("tonight is my last night, i left a letter", "en") == "emergency"
-    # Tiredness, a bridge or a letter alone are not.
-    assert _safety_intent("i am so tired, i cant sleep, can i see a doctor", "en") is None
-    assert _safety_intent("j'ai ecrit une lettre pour l'ecole de ma fille", "fr") is None
+    expected = {
+        ("sur le pont, ce soir je veux plus continuer", "fr"): "emergency",
+        ("3 boites de medicaments pour tout finir ce soir", "fr"): "emergency",
+        ("انا فوق السطح وما بدي شوف الصبح", "ar"): "emergency",
+        ("tonight is my last night, i left a letter", "en"): "emergency",
+        # Tiredness, a bridge or a letter alone are not.
+        ("i am so tired, i cant sleep, can i see a doctor", "en"): None,
+        ("j'ai ecrit une lettre pour l'ecole de ma fille", "fr"): None,
+    }
+    assert {key: _safety_intent(*key) for key in expected} == expected
 
 
 def test_someone_forced_into_a_vehicle_is_an_emergency_in_any_word_order():

@@ -208,11 +208,10 @@ class NgramIntentClassifier(StoredModel, GraphComponent, IntentClassifier):
                 return [{"name": OUT_OF_SCOPE, "confidence": 1.0},
                         *(r for r in ranking if r["name"] != OUT_OF_SCOPE)], nearest
         if first == OUT_OF_SCOPE and c["topic_votes"] and len(text.split()) > c["story_words"]:
-            nearest = nearest or self._nearest(vector)
+            nearest = self._nearest(vector)  # not looked up above: that is for questions
             topics = [self.topic_of(name) for name in nearest]
             for topic in sorted(set(topics), key=topics.count, reverse=True):
-                if (topic.startswith("faq__") and topics.count(topic) >= c["topic_votes"]
-                        and topic != self.topic_of(first)):
+                if topic.startswith("faq__") and topics.count(topic) >= c["topic_votes"]:
                     best = next((r for r in ranking if self.topic_of(r["name"]) == topic), None)
                     if best is not None:
                         return [{**best, "confidence": 1.0},
